@@ -1,0 +1,84 @@
+//! The one place where a device and a precision become a Burn backend type.
+//! Everything above works with `Box<dyn PreparedWorkload>`; everything below
+//! is generic over `B: Backend`.
+
+use std::fmt;
+
+use burn::backend::cuda::CudaDevice;
+use burn::backend::flex::FlexDevice;
+use burn::backend::{Cuda, Flex};
+use serde::{Deserialize, Serialize};
+use wattbench_suites::{PrepareContext, PreparedWorkload, WorkloadError};
+
+use crate::device::ResolvedDevice;
+
+/// Numeric precision of a run's weights and activations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// IEEE single precision.
+    F32,
+    /// IEEE half precision.
+    F16,
+    /// bfloat16.
+    Bf16,
+}
+
+impl fmt::Display for Precision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Precision::F32 => "f32",
+            Precision::F16 => "f16",
+            Precision::Bf16 => "bf16",
+        })
+    }
+}
+
+/// Name of the Burn backend that runs on `device`, as recorded in results.
+pub fn backend_name(device: ResolvedDevice) -> &'static str {
+    match device {
+        ResolvedDevice::Cpu => "flex",
+        ResolvedDevice::Cuda(_) => "cuda-fusion",
+    }
+}
+
+/// Version of Burn compiled into this binary (read from Cargo.lock at build time).
+pub const BURN_VERSION: &str = env!("WATTBENCH_BURN_VERSION");
+
+/// Stages `workload` on `device` at `precision`.
+pub fn prepare(
+    workload: &str,
+    params: &serde_json::Value,
+    ctx: &PrepareContext,
+    device: ResolvedDevice,
+    precision: Precision,
+) -> Result<Box<dyn PreparedWorkload>, WorkloadError> {
+    match (device, precision) {
+        (ResolvedDevice::Cpu, Precision::F32) => {
+            wattbench_suites::prepare::<Flex>(workload, params, ctx, &FlexDevice)
+        }
+        (ResolvedDevice::Cpu, other) => Err(WorkloadError::Execution(format!(
+            "precision {other} is not supported on the CPU backend (flex) yet; use f32 there"
+        ))),
+        (ResolvedDevice::Cuda(i), Precision::F32) => wattbench_suites::prepare::<Cuda<f32>>(
+            workload,
+            params,
+            ctx,
+            &CudaDevice::new(i as usize),
+        ),
+        (ResolvedDevice::Cuda(i), Precision::F16) => wattbench_suites::prepare::<Cuda<half::f16>>(
+            workload,
+            params,
+            ctx,
+            &CudaDevice::new(i as usize),
+        ),
+        (ResolvedDevice::Cuda(i), Precision::Bf16) => {
+            wattbench_suites::prepare::<Cuda<half::bf16>>(
+                workload,
+                params,
+                ctx,
+                &CudaDevice::new(i as usize),
+            )
+        }
+    }
+}

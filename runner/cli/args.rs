@@ -1,0 +1,79 @@
+//! Arguments of every command.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::device::DeviceSpec;
+
+/// Benchmark runner with energy metering for AI in the energy sector.
+#[derive(Debug, Parser)]
+#[command(name = "wattbench", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a suite and write one result file per run.
+    Run(RunArgs),
+    /// List CUDA GPUs and the CPU, with their energy counters.
+    Devices(DevicesArgs),
+    /// List the workloads and the built-in suites.
+    List(ListArgs),
+}
+
+/// `wattbench run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Built-in suite name or path to a suite .toml file.
+    #[arg(long, default_value = "quick")]
+    pub suite: String,
+    /// Device for every run: auto, cpu or cuda:N (default: the suite's).
+    #[arg(long)]
+    pub device: Option<DeviceSpec>,
+    /// Folder that receives a sub-folder of result files per invocation.
+    #[arg(long, default_value = "results")]
+    pub results: PathBuf,
+    /// Folder of real data files named in suites (or WATTBENCH_DATA_DIR).
+    #[arg(long, env = "WATTBENCH_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Folder that relative weights paths resolve against (default: current folder).
+    #[arg(long)]
+    pub weights_dir: Option<PathBuf>,
+    /// Override every run's minimum measured window, in seconds.
+    #[arg(long)]
+    pub min_duration_s: Option<f64>,
+    /// Override every run's warm-up, in seconds.
+    #[arg(long)]
+    pub warmup_s: Option<f64>,
+    /// Override every run's minimum query count.
+    #[arg(long)]
+    pub min_queries: Option<u64>,
+    /// Override every run's idle power measurement, in seconds.
+    #[arg(long)]
+    pub idle_s: Option<f64>,
+    /// Test mode: meter a constant scripted power instead of a real counter
+    /// (results say `scripted`, never a measurement).
+    #[arg(long, hide = true)]
+    pub scripted_power_w: Option<f64>,
+}
+
+/// `wattbench devices`.
+#[derive(Debug, Args)]
+pub struct DevicesArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `wattbench list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}

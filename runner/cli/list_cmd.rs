@@ -1,0 +1,53 @@
+//! `wattbench list`: the workload catalogue and the built-in suites.
+
+use std::process::ExitCode;
+
+use serde_json::json;
+use wattbench_suites::{catalogue, manifests};
+
+use super::args::ListArgs;
+use super::table::Table;
+use crate::suite::load_suite;
+
+/// Prints the workloads and suites.
+pub fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
+    let workloads = catalogue();
+    let mut suites = Vec::new();
+    for s in manifests::BUILTIN {
+        let src = load_suite(s.name)?;
+        suites.push((
+            s.name,
+            src.manifest.description.clone(),
+            src.manifest.run.len(),
+        ));
+    }
+    if args.json {
+        let suites: Vec<_> = suites
+            .iter()
+            .map(|(n, d, r)| json!({"name": n, "description": d, "entries": r}))
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "workloads": workloads, "suites": suites }))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut t = Table::new(&["workload", "sector", "task", "model", "quality gate"]);
+    for w in &workloads {
+        t.row(vec![
+            w.id.clone(),
+            w.sector.clone(),
+            w.task.clone(),
+            w.model.clone(),
+            w.quality_gate.clone(),
+        ]);
+    }
+    print!("{}", t.render());
+    println!();
+    let mut t = Table::new(&["suite", "entries", "description"]);
+    for (name, description, entries) in suites {
+        t.row(vec![name.to_string(), entries.to_string(), description]);
+    }
+    print!("{}", t.render());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,23 @@
+//! The command line: `run`, `devices`, `list`.
+
+mod args;
+mod devices_cmd;
+mod list_cmd;
+mod run_cmd;
+mod table;
+
+pub use args::{Cli, Command};
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Parses the command line and runs the command.
+pub fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run_cmd::run(args),
+        Command::Devices(args) => devices_cmd::devices(args),
+        Command::List(args) => list_cmd::list(args),
+    }
+}

@@ -1,0 +1,23 @@
+//! Energy measurement for wattbench: joules per inference from real counters.
+//!
+//! Honesty rules enforced here: a figure is reported as measured only when a
+//! real counter (NVML total-energy, RAPL) measured it; every figure carries its
+//! [`EnergyMethod`]; `unmeasured` is a legal outcome with all numbers `None`;
+//! nothing is ever estimated from TDP. NVML power samples are a trace and a
+//! cross-check only, never the primary figure.
+
+pub mod counter;
+pub mod meter;
+pub mod nvml_counter;
+pub mod power_sampler;
+pub mod rapl;
+pub mod report;
+pub mod scripted;
+
+pub use counter::{counter_delta, AccumulatingCounter};
+pub use meter::{EnergyMeter, EnergyMethod, MeterError, Unmeasured};
+pub use nvml_counter::NvmlEnergyMeter;
+pub use power_sampler::{PowerSampler, PowerTrace};
+pub use rapl::RaplMeter;
+pub use report::{measure_idle, EnergyReport, WindowMeasurement};
+pub use scripted::ScriptedMeter;

@@ -1,0 +1,19 @@
+//! wattbench: a benchmark runner with energy metering for AI workloads in
+//! the energy sector.
+//!
+//! The pipeline of one run: a suite manifest ([`suite`]) expands into a plan;
+//! each planned run resolves its device ([`device`]), stages a workload on a
+//! Burn backend ([`backend`]), measures idle power, lets the load generator
+//! ([`harness`]) issue queries while an energy meter ([`energy`]) reads at the
+//! window's edges, scores quality, and writes one result file ([`results`])
+//! before the next run starts ([`execute`]).
+
+pub mod backend;
+pub mod cli;
+pub mod device;
+pub mod energy;
+pub mod execute;
+pub mod harness;
+pub mod results;
+pub mod stats;
+pub mod suite;

@@ -1,0 +1,5 @@
+//! Statistics over measurements.
+
+mod latency;
+
+pub use latency::{decode_histogram, LatencySummary};

@@ -1,0 +1,12 @@
+//! Suite manifests (TOML): which workloads, devices, precisions, batch sizes
+//! and scenarios to run, with durations; and the plan they expand into.
+
+mod error;
+mod locate;
+mod manifest;
+mod plan;
+
+pub use error::SuiteError;
+pub use locate::{load_suite, SuiteSource};
+pub use manifest::{Defaults, Manifest, RunEntry};
+pub use plan::{plan, PlannedRun};

@@ -1,0 +1,291 @@
+//! Expanding a manifest into the ordered list of runs.
+
+use std::time::Duration;
+
+use toml::Spanned;
+
+use super::{Defaults, RunEntry, SuiteError, SuiteSource};
+use crate::backend::Precision;
+use crate::device::DeviceSpec;
+use crate::harness::{Scenario, ScenarioSettings};
+
+/// One run of the plan: a workload × device × precision × batch × scenario.
+#[derive(Clone, Debug)]
+pub struct PlannedRun {
+    /// Workload id.
+    pub workload: String,
+    /// Workload parameters (checked by the workload).
+    pub params: serde_json::Value,
+    /// Device as named.
+    pub device: DeviceSpec,
+    /// Numeric precision.
+    pub precision: Precision,
+    /// The harness's settings.
+    pub settings: ScenarioSettings,
+    /// Idle measurement before the run.
+    pub idle: Duration,
+}
+
+const DEFAULT_WARMUP_S: f64 = 2.0;
+const DEFAULT_MIN_DURATION_S: f64 = 10.0;
+const DEFAULT_MIN_QUERIES: u64 = 64;
+const DEFAULT_IDLE_S: f64 = 3.0;
+const DEFAULT_SEED: u64 = 2026;
+
+struct Ctx<'a> {
+    src: &'a SuiteSource,
+}
+
+impl Ctx<'_> {
+    fn err<T>(
+        &self,
+        span: std::ops::Range<usize>,
+        msg: impl Into<String>,
+    ) -> Result<T, SuiteError> {
+        Err(SuiteError::at(
+            &self.src.file,
+            &self.src.text,
+            Some(span),
+            msg,
+        ))
+    }
+
+    fn seconds(
+        &self,
+        own: &Option<Spanned<f64>>,
+        shared: &Option<Spanned<f64>>,
+        default: f64,
+    ) -> Result<Duration, SuiteError> {
+        match own.as_ref().or(shared.as_ref()) {
+            None => Ok(Duration::from_secs_f64(default)),
+            Some(v)
+                if v.get_ref().is_finite() && *v.get_ref() >= 0.0 && *v.get_ref() < 86_400.0 =>
+            {
+                Ok(Duration::from_secs_f64(*v.get_ref()))
+            }
+            Some(v) => self.err(v.span(), "must be a number of seconds from 0 to 86400"),
+        }
+    }
+
+    fn devices(
+        &self,
+        own: &Defaults,
+        shared: &Defaults,
+        cli: Option<DeviceSpec>,
+    ) -> Result<Vec<DeviceSpec>, SuiteError> {
+        if let Some(d) = cli {
+            return Ok(vec![d]);
+        }
+        match own.devices.as_ref().or(shared.devices.as_ref()) {
+            None => Ok(vec![DeviceSpec::Auto]),
+            Some(list) => list
+                .iter()
+                .map(|d| {
+                    d.get_ref()
+                        .parse::<DeviceSpec>()
+                        .or_else(|e| self.err(d.span(), e))
+                })
+                .collect(),
+        }
+    }
+}
+
+fn params_json(entry: &RunEntry, ctx: &Ctx<'_>) -> Result<serde_json::Value, SuiteError> {
+    let Some(table) = &entry.params else {
+        return Ok(serde_json::json!({}));
+    };
+    let value =
+        serde_json::to_value(table.get_ref()).or_else(|e| ctx.err(table.span(), e.to_string()))?;
+    let id = entry.workload.get_ref();
+    match wattbench_suites::validate_params(id, &value) {
+        Ok(()) => Ok(value),
+        Err(e) => ctx.err(table.span(), e.to_string()),
+    }
+}
+
+/// Expands `src` into runs, in file order. `cli_device` replaces the suite's devices.
+pub fn plan(
+    src: &SuiteSource,
+    cli_device: Option<DeviceSpec>,
+) -> Result<Vec<PlannedRun>, SuiteError> {
+    let ctx = Ctx { src };
+    let shared = &src.manifest.defaults;
+    if src.manifest.run.is_empty() {
+        return Err(SuiteError::at(
+            &src.file,
+            &src.text,
+            None,
+            "the suite has no [[run]] entries",
+        ));
+    }
+    let mut runs = Vec::new();
+    for entry in &src.manifest.run {
+        let id = entry.workload.get_ref();
+        if !wattbench_suites::catalogue().iter().any(|w| &w.id == id) {
+            let known = wattbench_suites::catalogue()
+                .into_iter()
+                .map(|w| w.id)
+                .collect::<Vec<_>>()
+                .join(", ");
+            return ctx.err(
+                entry.workload.span(),
+                format!("unknown workload `{id}` (known: {known})"),
+            );
+        }
+        let params = params_json(entry, &ctx)?;
+        let own = &entry.overrides();
+        let scenarios: &Vec<Scenario> = entry.scenarios.get_ref();
+        if scenarios.is_empty() {
+            return ctx.err(entry.scenarios.span(), "list at least one scenario");
+        }
+        let batches = match &entry.batch_sizes {
+            None => vec![1],
+            Some(b) if b.get_ref().is_empty() || b.get_ref().contains(&0) => {
+                return ctx.err(
+                    b.span(),
+                    "batch sizes must be a non-empty list of positive integers",
+                )
+            }
+            Some(b) => b.get_ref().clone(),
+        };
+        let precisions = own
+            .precisions
+            .clone()
+            .or_else(|| shared.precisions.clone())
+            .unwrap_or_else(|| vec![Precision::F32]);
+        let min_queries = match own.min_queries.as_ref().or(shared.min_queries.as_ref()) {
+            Some(q) if *q.get_ref() == 0 => return ctx.err(q.span(), "must be at least 1"),
+            Some(q) => *q.get_ref(),
+            None => DEFAULT_MIN_QUERIES,
+        };
+        let warmup = ctx.seconds(&own.warmup_s, &shared.warmup_s, DEFAULT_WARMUP_S)?;
+        let min_duration = ctx.seconds(
+            &own.min_duration_s,
+            &shared.min_duration_s,
+            DEFAULT_MIN_DURATION_S,
+        )?;
+        let idle = ctx.seconds(&own.idle_s, &shared.idle_s, DEFAULT_IDLE_S)?;
+        let seed = own.seed.or(shared.seed).unwrap_or(DEFAULT_SEED);
+        for device in ctx.devices(own, shared, cli_device)? {
+            for &precision in &precisions {
+                for &batch_size in &batches {
+                    for &scenario in scenarios {
+                        let settings = ScenarioSettings {
+                            scenario,
+                            batch_size,
+                            warmup,
+                            min_duration,
+                            min_queries,
+                            seed,
+                        };
+                        runs.push(PlannedRun {
+                            workload: id.clone(),
+                            params: params.clone(),
+                            device,
+                            precision,
+                            settings,
+                            idle,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(runs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::locate::parse_manifest;
+    use super::*;
+
+    fn source(text: &str) -> SuiteSource {
+        let manifest = parse_manifest("t.toml", text).unwrap();
+        SuiteSource {
+            file: "t.toml".into(),
+            manifest,
+            text: text.into(),
+            sha256: String::new(),
+        }
+    }
+
+    const HEAD: &str = "name = \"t\"\n[defaults]\nmin_duration_s = 1.5\n";
+
+    #[test]
+    fn expands_lists_in_order_with_defaults() {
+        let text = format!("{HEAD}[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"single-stream\", \"offline\"]\nbatch_sizes = [1, 8]\nmin_queries = 5\n");
+        let runs = plan(&source(&text), None).unwrap();
+        let shape: Vec<_> = runs
+            .iter()
+            .map(|r| (r.settings.batch_size, r.settings.scenario))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (1, Scenario::SingleStream),
+                (1, Scenario::Offline),
+                (8, Scenario::SingleStream),
+                (8, Scenario::Offline)
+            ]
+        );
+        assert!(runs
+            .iter()
+            .all(|r| r.settings.min_duration == Duration::from_millis(1500)
+                && r.settings.min_queries == 5));
+        assert!(runs
+            .iter()
+            .all(|r| r.device == DeviceSpec::Auto && r.precision == Precision::F32));
+    }
+
+    #[test]
+    fn cli_device_replaces_the_suites() {
+        let text = format!("{HEAD}devices = [\"cuda:0\", \"cpu\"]\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\n");
+        let runs = plan(&source(&text), Some(DeviceSpec::Cpu)).unwrap();
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0].device, DeviceSpec::Cpu);
+    }
+
+    #[test]
+    fn unknown_workload_is_located() {
+        let text =
+            format!("{HEAD}[[run]]\nworkload = \"load-forcast\"\nscenarios = [\"offline\"]\n");
+        let err = plan(&source(&text), None).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "t.toml:5:12: field `workload`: unknown workload `load-forcast` (known: load-forecast)"
+        );
+    }
+
+    #[test]
+    fn bad_params_are_located_and_explained() {
+        let text = format!("{HEAD}[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\nparams = {{ hidden = 0 }}\n");
+        let err = plan(&source(&text), None).unwrap_err().to_string();
+        assert_eq!(err, "t.toml:7:10: field `params`: workload `load-forecast`: parameter `hidden`: must be at least 1");
+    }
+
+    #[test]
+    fn zero_batch_and_bad_device_and_negative_seconds() {
+        let run = "[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\n";
+        let zero = plan(&source(&format!("{HEAD}{run}batch_sizes = [4, 0]\n")), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            zero.contains("field `batch_sizes`: batch sizes must be"),
+            "{zero}"
+        );
+        let dev = plan(&source(&format!("{HEAD}devices = [\"tpu\"]\n{run}")), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            dev.starts_with("t.toml:4:") && dev.contains("unknown device `tpu`"),
+            "{dev}"
+        );
+        let neg = plan(&source(&format!("{HEAD}{run}warmup_s = -1.0\n")), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            neg.contains("field `warmup_s`: must be a number of seconds"),
+            "{neg}"
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! wattbench-suites: the energy-sector workloads that wattbench runs.
+
+//!
+//! Each workload is a Burn model generic over the backend, a deterministic
+//! data generator (and, where a public format exists, a loader for real
+//! data), and a quality metric. The harness sees a workload only through
+//! [`PreparedWorkload`]; this crate knows nothing of scenarios or meters.
+
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod fingerprint;
+pub mod load_forecast;
+pub mod manifests;
+pub mod metrics;
+pub mod registry;
+pub mod rng;
+pub mod workload;
+
+use std::path::{Path, PathBuf};
+
+pub use error::WorkloadError;
+pub use registry::{catalogue, prepare, validate_params};
+pub use workload::{
+    DataCard, ModelCard, PreparedWorkload, QualityReport, WeightsSource, WorkloadInfo,
+};
+
+/// Where a workload finds files named relatively in its parameters.
+#[derive(Clone, Debug, Default)]
+pub struct PrepareContext {
+    /// Folder of real data files (for example a checkout's `../shared/data`).
+    pub data_dir: Option<PathBuf>,
+    /// Folder that relative weights paths are resolved against.
+    pub weights_dir: Option<PathBuf>,
+}
+
+impl PrepareContext {
+    /// Resolves a data file named in a suite against the data directory.
+    pub fn resolve_data_path(&self, file: &str) -> PathBuf {
+        resolve(self.data_dir.as_deref(), file)
+    }
+
+    /// Resolves a weights file named in a suite against the weights directory.
+    pub fn resolve_weights_path(&self, file: &str) -> PathBuf {
+        resolve(self.weights_dir.as_deref(), file)
+    }
+}
+
+fn resolve(base: Option<&Path>, file: &str) -> PathBuf {
+    let path = Path::new(file);
+    match base {
+        Some(dir) if path.is_relative() => dir.join(path),
+        _ => path.to_path_buf(),
+    }
+}

@@ -1,0 +1,35 @@
+//! Short-term electric load forecasting: 168 hourly steps of load,
+//! temperature and calendar features in, the next 24 hours of load out.
+
+pub mod baseline;
+pub mod calendar;
+pub mod ett;
+pub mod model;
+pub mod normaliser;
+pub mod params;
+pub mod prepared;
+pub mod series;
+pub mod split;
+pub mod synthetic;
+pub mod windows;
+
+pub use params::LoadForecastParams;
+pub use prepared::{prepare, PreparedLoadForecast};
+pub use series::{CalendarStamp, DataError, HourlySeries};
+
+use crate::workload::WorkloadInfo;
+
+/// Identifier of this workload in suite files.
+pub const ID: &str = "load-forecast";
+
+/// Catalogue entry of this workload.
+pub fn info() -> WorkloadInfo {
+    WorkloadInfo {
+        id: ID.into(),
+        sector: "electricity".into(),
+        task: "day-ahead load forecast (168 h in, 24 h out)".into(),
+        model: "LSTM".into(),
+        quality_gate: "MAPE (synthetic) or normalised MSE (ETT) below the seasonal-naive forecast"
+            .into(),
+    }
+}

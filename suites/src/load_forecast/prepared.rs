@@ -1,0 +1,300 @@
+//! The load-forecast workload staged for a run: windows on the host, the
+//! model on the device, and the accuracy pass over the held test split.
+
+use std::path::Path;
+
+use burn::module::Module;
+use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder};
+use burn::tensor::backend::Backend;
+use burn::tensor::{Tensor, TensorData};
+
+use super::model::{ForecasterShape, LoadForecaster};
+use super::params::{DataChoice, LoadForecastParams};
+use super::{ett, synthetic, windows, HourlySeries};
+use crate::error::WorkloadError;
+use crate::fingerprint;
+use crate::metrics;
+use crate::workload::{DataCard, ModelCard, PreparedWorkload, QualityReport, WeightsSource};
+use crate::PrepareContext;
+
+/// Batch size of the accuracy pass (it is not timed).
+const ACCURACY_BATCH: usize = 256;
+
+/// The series, its split and how it was obtained.
+struct StagedData {
+    series: HourlySeries,
+    split: windows::Split,
+    source: String,
+    sha256: String,
+    /// Whether the quality metric is MAPE on the original scale (synthetic)
+    /// or MSE on normalised values (the ETT literature convention).
+    mape: bool,
+    /// Season of the naive baseline, in hours.
+    season: usize,
+}
+
+fn stage_data(p: &LoadForecastParams, ctx: &PrepareContext) -> Result<StagedData, WorkloadError> {
+    match p.data {
+        DataChoice::Synthetic => {
+            let cfg = synthetic::SyntheticLoadConfig {
+                seed: p.seed,
+                hours: p.hours,
+                ..Default::default()
+            };
+            let series = synthetic::generate(&cfg)?;
+            let mut channels: Vec<&[f32]> = vec![&series.target];
+            channels.extend(series.covariates.iter().map(Vec::as_slice));
+            let sha256 = fingerprint::sha256_f32(&channels);
+            let split = windows::Split::by_fractions(series.len(), 0.7, 0.1)?;
+            let source = format!("synthetic utility load, seed {}, {} h", p.seed, p.hours);
+            Ok(StagedData {
+                series,
+                split,
+                source,
+                sha256,
+                mape: true,
+                season: 168,
+            })
+        }
+        DataChoice::Ett => {
+            let path = ctx.resolve_data_path(&p.ett_file);
+            let series = ett::load_ett_csv(&path, &p.ett_target)?;
+            let sha256 =
+                fingerprint::sha256_file(&path).map_err(|e| WorkloadError::BadParameter {
+                    workload: "load-forecast".into(),
+                    name: "ett_file".into(),
+                    reason: format!("{}: {e}", path.display()),
+                })?;
+            let split = windows::Split::ett_standard(series.len())?;
+            let source = format!("ETT file {} (target {})", path.display(), p.ett_target);
+            Ok(StagedData {
+                series,
+                split,
+                source,
+                sha256,
+                mape: false,
+                season: 24,
+            })
+        }
+    }
+}
+
+/// Loads a Burn named-MessagePack record into `model`, returning its provenance.
+fn load_weights<B: Backend>(
+    model: LoadForecaster<B>,
+    path: &Path,
+    device: &B::Device,
+) -> Result<(LoadForecaster<B>, WeightsSource), WorkloadError> {
+    let bad = |reason: String| WorkloadError::Weights {
+        path: path.display().to_string(),
+        reason,
+    };
+    let sha256 = fingerprint::sha256_file(path).map_err(|e| bad(e.to_string()))?;
+    let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
+    let model = model
+        .load_file(path.to_path_buf(), &recorder, device)
+        .map_err(|e| bad(e.to_string()))?;
+    Ok((
+        model,
+        WeightsSource::File {
+            path: path.display().to_string(),
+            sha256,
+        },
+    ))
+}
+
+/// The load forecaster ready to run on backend `B`.
+pub struct PreparedLoadForecast<B: Backend> {
+    model: LoadForecaster<B>,
+    device: B::Device,
+    performance: windows::WindowSet,
+    test: windows::WindowSet,
+    norm: windows::Normaliser,
+    baseline: Vec<f32>,
+    mape: bool,
+    model_card: ModelCard,
+    data_card: DataCard,
+    batch: Vec<f32>,
+}
+
+/// Stages data and model for a run of the load-forecast workload.
+pub fn prepare<B: Backend>(
+    p: &LoadForecastParams,
+    ctx: &PrepareContext,
+    device: &B::Device,
+) -> Result<PreparedLoadForecast<B>, WorkloadError> {
+    p.check()
+        .map_err(|(name, reason)| WorkloadError::BadParameter {
+            workload: "load-forecast".into(),
+            name: name.into(),
+            reason,
+        })?;
+    let data = stage_data(p, ctx)?;
+    let norm = windows::Normaliser::fit(&data.series, data.split.train.clone());
+    let spec = windows::WindowSpec {
+        input_len: p.input_len,
+        horizon: p.horizon,
+        stride: p.stride,
+    };
+    let test = windows::make_windows(&data.series, data.split.test.clone(), &spec, &norm)?;
+    let baseline = windows::seasonal_naive(
+        &data.series,
+        data.split.test.clone(),
+        &spec,
+        &norm,
+        data.season,
+    )?;
+    let test_len = data
+        .split
+        .test
+        .len()
+        .saturating_sub(p.input_len + p.horizon);
+    let perf_stride = (test_len / p.performance_samples).max(1);
+    let perf_spec = windows::WindowSpec {
+        stride: perf_stride,
+        ..spec
+    };
+    let mut performance =
+        windows::make_windows(&data.series, data.split.test.clone(), &perf_spec, &norm)?;
+    truncate_windows(&mut performance, p.performance_samples);
+
+    let shape = ForecasterShape {
+        features: windows::feature_count(&data.series),
+        hidden: p.hidden,
+        layers: p.layers,
+        input_len: p.input_len,
+        horizon: p.horizon,
+    };
+    B::seed(device, p.seed);
+    let model = LoadForecaster::<B>::new(&shape, device);
+    let (model, weights) = match &p.weights {
+        Some(file) => load_weights(model, &ctx.resolve_weights_path(file), device)?,
+        None => (model, WeightsSource::RandomInit { seed: p.seed }),
+    };
+    let model_card = ModelCard {
+        parameters: shape.parameters(),
+        flops_per_sample: shape.flops_per_sample(),
+        input_shape: vec![shape.input_len, shape.features],
+        output_shape: vec![shape.horizon],
+        weights,
+        architecture: vec![
+            ("hidden".into(), shape.hidden.to_string()),
+            ("layers".into(), shape.layers.to_string()),
+            ("input_len".into(), shape.input_len.to_string()),
+            ("horizon".into(), shape.horizon.to_string()),
+            ("features".into(), shape.features.to_string()),
+        ],
+    };
+    let data_card = DataCard {
+        source: data.source,
+        sha256: data.sha256,
+        performance_samples: performance.n,
+        test_samples: test.n,
+    };
+    Ok(PreparedLoadForecast {
+        model,
+        device: device.clone(),
+        performance,
+        test,
+        norm,
+        baseline,
+        mape: data.mape,
+        model_card,
+        data_card,
+        batch: Vec::new(),
+    })
+}
+
+fn truncate_windows(w: &mut windows::WindowSet, n: usize) {
+    if w.n > n {
+        w.n = n;
+        w.inputs.truncate(n * w.input_len * w.features);
+        w.targets.truncate(n * w.horizon);
+    }
+}
+
+impl<B: Backend> PreparedLoadForecast<B> {
+    /// Forward pass over `indices` of `set`, outputs copied back to the host.
+    fn forecast(&mut self, from_test: bool, indices: &[usize]) -> Result<Vec<f32>, WorkloadError> {
+        let set = if from_test {
+            &self.test
+        } else {
+            &self.performance
+        };
+        self.batch.clear();
+        for &i in indices {
+            let i = i % set.n.max(1);
+            self.batch.extend_from_slice(set.input(i));
+        }
+        let shape = [indices.len(), set.input_len, set.features];
+        let data = TensorData::new(std::mem::take(&mut self.batch), shape);
+        let input = Tensor::<B, 3>::from_data(data, &self.device);
+        let output = self.model.forward(input);
+        let host = output
+            .try_into_data()
+            .map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
+        host.convert::<f32>()
+            .into_vec::<f32>()
+            .map_err(|e| WorkloadError::Execution(format!("{e:?}")))
+    }
+
+    fn score(&self, pred: &[f32], target: &[f32]) -> Result<f64, WorkloadError> {
+        if self.mape {
+            let scale = |v: &[f32]| {
+                v.iter()
+                    .map(|&x| self.norm.denormalise(0, x))
+                    .collect::<Vec<_>>()
+            };
+            Ok(metrics::mape(&scale(pred), &scale(target))?)
+        } else {
+            Ok(metrics::mse(pred, target)?)
+        }
+    }
+}
+
+impl<B: Backend> PreparedWorkload for PreparedLoadForecast<B> {
+    fn sample_count(&self) -> usize {
+        self.performance.n
+    }
+
+    fn run(&mut self, samples: &[usize]) -> Result<(), WorkloadError> {
+        self.forecast(false, samples).map(|_| ())
+    }
+
+    fn sync(&mut self) -> Result<(), WorkloadError> {
+        B::sync(&self.device).map_err(|e| WorkloadError::Execution(format!("{e:?}")))
+    }
+
+    fn accuracy(&mut self) -> Result<QualityReport, WorkloadError> {
+        let mut pred = Vec::with_capacity(self.test.targets.len());
+        let all: Vec<usize> = (0..self.test.n).collect();
+        for chunk in all.chunks(ACCURACY_BATCH) {
+            pred.extend(self.forecast(true, chunk)?);
+        }
+        let value = self.score(&pred, &self.test.targets)?;
+        let baseline = self.score(&self.baseline, &self.test.targets)?;
+        let passes = value <= baseline;
+        Ok(QualityReport {
+            metric: if self.mape {
+                "mape_pct".into()
+            } else {
+                "mse_normalised".into()
+            },
+            value,
+            lower_is_better: true,
+            threshold: Some(baseline),
+            passes: Some(passes),
+            gate: "must beat the seasonal-naive forecast on the same test split".into(),
+            baseline: Some(baseline),
+            samples: self.test.n,
+        })
+    }
+
+    fn model_card(&self) -> &ModelCard {
+        &self.model_card
+    }
+
+    fn data_card(&self) -> &DataCard {
+        &self.data_card
+    }
+}

@@ -1,0 +1,96 @@
+//! The catalogue of workloads, and the one place that maps a workload id to
+//! its code.
+
+use burn::tensor::backend::Backend;
+
+use crate::error::WorkloadError;
+use crate::load_forecast::{self, LoadForecastParams};
+use crate::workload::{PreparedWorkload, WorkloadInfo};
+use crate::PrepareContext;
+
+/// Every workload this build knows, in catalogue order.
+pub fn catalogue() -> Vec<WorkloadInfo> {
+    vec![load_forecast::info()]
+}
+
+fn unknown(id: &str) -> WorkloadError {
+    let known = catalogue()
+        .into_iter()
+        .map(|w| w.id)
+        .collect::<Vec<_>>()
+        .join(", ");
+    WorkloadError::UnknownWorkload {
+        id: id.into(),
+        known,
+    }
+}
+
+fn params<T: serde::de::DeserializeOwned>(
+    id: &str,
+    value: &serde_json::Value,
+) -> Result<T, WorkloadError> {
+    serde_json::from_value(value.clone()).map_err(|e| WorkloadError::BadParameter {
+        workload: id.into(),
+        name: "params".into(),
+        reason: e.to_string(),
+    })
+}
+
+/// Checks a workload's parameter table without staging anything.
+pub fn validate_params(id: &str, value: &serde_json::Value) -> Result<(), WorkloadError> {
+    match id {
+        load_forecast::ID => {
+            let p: LoadForecastParams = params(id, value)?;
+            p.check()
+                .map_err(|(name, reason)| WorkloadError::BadParameter {
+                    workload: id.into(),
+                    name: name.into(),
+                    reason,
+                })
+        }
+        _ => Err(unknown(id)),
+    }
+}
+
+/// Stages workload `id` with its parameters on `device` of backend `B`.
+pub fn prepare<B: Backend>(
+    id: &str,
+    value: &serde_json::Value,
+    ctx: &PrepareContext,
+    device: &B::Device,
+) -> Result<Box<dyn PreparedWorkload>, WorkloadError> {
+    match id {
+        load_forecast::ID => {
+            let p: LoadForecastParams = params(id, value)?;
+            Ok(Box::new(load_forecast::prepare::<B>(&p, ctx, device)?))
+        }
+        _ => Err(unknown(id)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_workload_lists_the_known_ones() {
+        let err = validate_params("load-forcast", &serde_json::json!({}))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "unknown workload `load-forcast` (known: load-forecast)"
+        );
+    }
+
+    #[test]
+    fn bad_parameter_names_the_workload() {
+        let err = validate_params("load-forecast", &serde_json::json!({"layers": 0}))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "workload `load-forecast`: parameter `layers`: must be at least 1"
+        );
+    }
+}

@@ -1,0 +1,116 @@
+//! The boundary between the harness and a workload, in the spirit of MLPerf
+//! LoadGen's system-under-test / sample-library split: the harness only ever
+//! asks a prepared workload to run samples by index, and to score itself.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::WorkloadError;
+
+/// Static description of a workload, for `wattbench list` and for results.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct WorkloadInfo {
+    /// Stable identifier used in suite files, e.g. `load-forecast`.
+    pub id: String,
+    /// Energy sector, e.g. `electricity`.
+    pub sector: String,
+    /// The task in a few words.
+    pub task: String,
+    /// The model family in a few words.
+    pub model: String,
+    /// The quality metric and how its gate is defined.
+    pub quality_gate: String,
+}
+
+/// What a prepared model is, measured from the model itself.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ModelCard {
+    /// Number of trainable parameters.
+    pub parameters: u64,
+    /// Floating-point operations per sample of one forward pass (multiply-add = 2).
+    pub flops_per_sample: u64,
+    /// Shape of one sample's input, outermost first.
+    pub input_shape: Vec<usize>,
+    /// Shape of one sample's output.
+    pub output_shape: Vec<usize>,
+    /// Where the weights came from: a file with its sha256, or a seeded random init.
+    pub weights: WeightsSource,
+    /// Hyper-parameters that define the architecture, as `name = value` pairs.
+    pub architecture: Vec<(String, String)>,
+}
+
+/// Provenance of a model's weights.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum WeightsSource {
+    /// Initialised at random from a seed (quality is then not meaningful).
+    RandomInit {
+        /// The seed of the initialisation.
+        seed: u64,
+    },
+    /// Loaded from a file.
+    File {
+        /// Path as given.
+        path: String,
+        /// sha256 of the file's bytes.
+        sha256: String,
+    },
+}
+
+/// Where the data of a run came from, for provenance.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DataCard {
+    /// A human description, e.g. `synthetic load, seed 42, 17520 h` or a file path.
+    pub source: String,
+    /// sha256 of the data as used (generated values, or the file's bytes).
+    pub sha256: String,
+    /// Samples available to the performance run.
+    pub performance_samples: usize,
+    /// Samples in the held-out test split scored by the accuracy pass.
+    pub test_samples: usize,
+}
+
+/// The outcome of an accuracy pass over the held test split.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct QualityReport {
+    /// Metric name, e.g. `mape_pct` or `mse_normalised`.
+    pub metric: String,
+    /// Measured value of the metric on the test split.
+    pub value: f64,
+    /// Whether lower values are better.
+    pub lower_is_better: bool,
+    /// The threshold the value must meet, when the workload is gated.
+    pub threshold: Option<f64>,
+    /// Whether the gate passes; `None` when the workload is not gated.
+    pub passes: Option<bool>,
+    /// How the threshold was derived, in words.
+    pub gate: String,
+    /// A baseline on the same split (e.g. seasonal naive), for context.
+    pub baseline: Option<f64>,
+    /// Number of test samples scored.
+    pub samples: usize,
+}
+
+/// A workload ready to run: data staged, model built and weights loaded.
+///
+/// Implementations own their backend; the harness sees only this trait.
+pub trait PreparedWorkload {
+    /// Number of distinct samples the performance run may index.
+    fn sample_count(&self) -> usize;
+
+    /// Runs one query made of the given sample indices as one batch, and
+    /// returns only after the device has finished and the outputs are on the
+    /// host (a device sync precedes the completion timestamp).
+    fn run(&mut self, samples: &[usize]) -> Result<(), WorkloadError>;
+
+    /// Waits until all work queued on the device has finished.
+    fn sync(&mut self) -> Result<(), WorkloadError>;
+
+    /// Scores the model on the held test split.
+    fn accuracy(&mut self) -> Result<QualityReport, WorkloadError>;
+
+    /// The model as prepared.
+    fn model_card(&self) -> &ModelCard;
+
+    /// The data as prepared.
+    fn data_card(&self) -> &DataCard;
+}

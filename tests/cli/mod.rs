@@ -1,0 +1,8 @@
+//! Tests that run the `wattbench` binary.
+
+mod devices;
+mod interrupt;
+mod list;
+mod malformed_suite;
+mod run_results;
+mod support;

@@ -1,0 +1,3 @@
+//! Integration tests of the wattbench command line, in one test binary.
+
+mod cli;
