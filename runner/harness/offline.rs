@@ -15,7 +15,9 @@ const SIZING_MARGIN: f64 = 1.1;
 /// Queries needed to fill the minimum duration at the warm-up's rate.
 fn planned_queries(settings: &ScenarioSettings, warmup_queries: u64, warmup_secs: f64) -> u64 {
     let rate = warmup_queries as f64 / warmup_secs.max(1e-9);
-    let for_duration = (rate * settings.min_duration.as_secs_f64() * SIZING_MARGIN).ceil() as u64;
+    let wanted = rate * settings.min_duration.as_secs_f64() * SIZING_MARGIN;
+    // Round away floating-point dust (220.00000000000003 is 220) before rounding up.
+    let for_duration = ((wanted * 1e6).round() / 1e6).ceil() as u64;
     for_duration.max(settings.min_queries)
 }
 

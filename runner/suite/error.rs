@@ -70,23 +70,19 @@ impl SuiteError {
 /// inline table `{ a = 1, key = value }`).
 fn field_on_line(line: &str, column: usize) -> Option<String> {
     let upto: String = line.chars().take(column.saturating_sub(1)).collect();
-    let eq = upto.rfind('=')?;
-    let key_part = upto[..eq].trim_end();
-    let key: String = key_part
+    let Some(eq) = upto.rfind('=') else {
+        // The span sits on the key itself (an unknown field): take the line's key.
+        let (key, _) = line.split_once('=')?;
+        let key = key.trim();
+        return (!key.is_empty()).then(|| key.to_string());
+    };
+    let key: Vec<char> = upto[..eq]
+        .trim_end()
         .chars()
         .rev()
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
         .collect();
-    if key.is_empty() {
-        // The span may sit on the key itself (unknown field): take the line's key.
-        let (k, _) = line.split_once('=')?;
-        let k = k.trim();
-        return (!k.is_empty()).then(|| k.to_string());
-    }
-    Some(key)
+    (!key.is_empty()).then(|| key.into_iter().rev().collect())
 }
 
 #[cfg(test)]

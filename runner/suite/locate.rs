@@ -58,8 +58,15 @@ pub fn load_suite(name_or_path: &str) -> Result<SuiteSource, SuiteError> {
 
 /// Parses a suite's text, mapping TOML errors to file:line:column.
 pub(crate) fn parse_manifest(file: &str, text: &str) -> Result<Manifest, SuiteError> {
-    toml::from_str::<Manifest>(text)
-        .map_err(|e| SuiteError::at(file, text, e.span(), e.message().trim()))
+    toml::from_str::<Manifest>(text).map_err(|e| {
+        let lines: Vec<&str> = e
+            .message()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        SuiteError::at(file, text, e.span(), lines.join("; "))
+    })
 }
 
 #[cfg(test)]
