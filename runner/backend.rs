@@ -6,9 +6,13 @@ use std::fmt;
 
 use burn::backend::cuda::CudaDevice;
 use burn::backend::flex::FlexDevice;
-use burn::backend::{Cuda, Flex};
+use burn::backend::{Autodiff, Cuda, Flex};
 use serde::{Deserialize, Serialize};
-use wattbench_suites::{PrepareContext, PreparedWorkload, WorkloadError};
+use std::path::Path;
+
+use wattbench_suites::{
+    EpochReport, PrepareContext, PreparedWorkload, TrainCard, TrainOptions, WorkloadError,
+};
 
 use crate::device::ResolvedDevice;
 
@@ -80,5 +84,38 @@ pub fn prepare(
                 &CudaDevice::new(i as usize),
             )
         }
+    }
+}
+
+/// Trains `workload`'s reference model on `device` in f32 (autodiff over the
+/// device's backend).
+pub fn train(
+    workload: &str,
+    params: &serde_json::Value,
+    ctx: &PrepareContext,
+    device: ResolvedDevice,
+    options: &TrainOptions,
+    out: &Path,
+    progress: &mut dyn FnMut(&EpochReport),
+) -> Result<TrainCard, WorkloadError> {
+    match device {
+        ResolvedDevice::Cpu => wattbench_suites::train::<Autodiff<Flex>>(
+            workload,
+            params,
+            ctx,
+            &FlexDevice,
+            options,
+            out,
+            progress,
+        ),
+        ResolvedDevice::Cuda(i) => wattbench_suites::train::<Autodiff<Cuda<f32>>>(
+            workload,
+            params,
+            ctx,
+            &CudaDevice::new(i as usize),
+            options,
+            out,
+            progress,
+        ),
     }
 }

@@ -24,6 +24,42 @@ pub enum Command {
     Devices(DevicesArgs),
     /// List the workloads and the built-in suites.
     List(ListArgs),
+    /// Train a workload's reference model with the parameters a suite gives it.
+    Train(TrainArgs),
+}
+
+/// `wattbench train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Workload id (see `wattbench list`).
+    pub workload: String,
+    /// Suite whose first run of the workload gives the model's parameters.
+    #[arg(long, default_value = "quick")]
+    pub suite: String,
+    /// Device: auto, cpu or cuda:N.
+    #[arg(long, default_value = "cpu")]
+    pub device: DeviceSpec,
+    /// Weights file to write (default: suites/weights/WORKLOAD-SUITE.mpk); the card goes beside it as .json.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Folder of real data files (or WATTBENCH_DATA_DIR).
+    #[arg(long, env = "WATTBENCH_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Passes over the training windows.
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Windows per optimiser step.
+    #[arg(long)]
+    pub batch_size: Option<usize>,
+    /// Adam learning rate.
+    #[arg(long)]
+    pub learning_rate: Option<f64>,
+    /// Stride between training windows.
+    #[arg(long)]
+    pub stride: Option<usize>,
+    /// Seed of initialisation and batch order.
+    #[arg(long)]
+    pub seed: Option<u64>,
 }
 
 /// `wattbench run`.

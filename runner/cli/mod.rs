@@ -1,10 +1,11 @@
-//! The command line: `run`, `devices`, `list`.
+//! The command line: `run`, `devices`, `list`, `train`.
 
 mod args;
 mod devices_cmd;
 mod list_cmd;
 mod run_cmd;
 mod table;
+mod train_cmd;
 
 pub use args::{Cli, Command};
 
@@ -19,5 +20,6 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Run(args) => run_cmd::run(args),
         Command::Devices(args) => devices_cmd::devices(args),
         Command::List(args) => list_cmd::list(args),
+        Command::Train(args) => train_cmd::train(args),
     }
 }

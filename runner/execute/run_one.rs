@@ -194,7 +194,9 @@ pub fn run_one(
             data_sha256: data.sha256.clone(),
             weights: match &model.weights {
                 WeightsSource::RandomInit { seed } => format!("random-init:{seed}"),
-                WeightsSource::File { sha256, .. } => sha256.clone(),
+                WeightsSource::File { sha256, .. } | WeightsSource::Reference { sha256, .. } => {
+                    sha256.clone()
+                }
             },
             command: env.command.into(),
         },

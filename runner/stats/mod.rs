@@ -1,5 +1,8 @@
-//! Statistics over measurements.
+//! Statistics over measurements: latency summaries, and the uncertainty of
+//! repeated trials (bootstrap intervals, early-stopping percentiles, Poisson
+//! arrival schedules).
 
 mod latency;
+pub mod uncertainty;
 
 pub use latency::{decode_histogram, LatencySummary};

@@ -13,14 +13,17 @@ pub mod fingerprint;
 pub mod load_forecast;
 pub mod manifests;
 pub mod metrics;
+pub mod reference;
 pub mod registry;
 pub mod rng;
+pub mod training;
 pub mod workload;
 
 use std::path::{Path, PathBuf};
 
 pub use error::WorkloadError;
-pub use registry::{catalogue, prepare, validate_params};
+pub use registry::{catalogue, prepare, train, validate_params};
+pub use training::{EpochReport, TrainCard, TrainOptions};
 pub use workload::{
     DataCard, ModelCard, PreparedWorkload, QualityReport, WeightsSource, WorkloadInfo,
 };

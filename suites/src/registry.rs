@@ -1,10 +1,13 @@
 //! The catalogue of workloads, and the one place that maps a workload id to
 //! its code.
 
-use burn::tensor::backend::Backend;
+use std::path::Path;
+
+use burn::tensor::backend::{AutodiffBackend, Backend};
 
 use crate::error::WorkloadError;
 use crate::load_forecast::{self, LoadForecastParams};
+use crate::training::{EpochReport, TrainCard, TrainOptions};
 use crate::workload::{PreparedWorkload, WorkloadInfo};
 use crate::PrepareContext;
 
@@ -63,6 +66,27 @@ pub fn prepare<B: Backend>(
         load_forecast::ID => {
             let p: LoadForecastParams = params(id, value)?;
             Ok(Box::new(load_forecast::prepare::<B>(&p, ctx, device)?))
+        }
+        _ => Err(unknown(id)),
+    }
+}
+
+/// Trains workload `id`'s reference model with its parameters, saves the
+/// weights to `out` and returns the card.
+pub fn train<B: AutodiffBackend>(
+    id: &str,
+    value: &serde_json::Value,
+    ctx: &PrepareContext,
+    device: &B::Device,
+    options: &TrainOptions,
+    out: &Path,
+    progress: &mut dyn FnMut(&EpochReport),
+) -> Result<TrainCard, WorkloadError> {
+    match id {
+        load_forecast::ID => {
+            let mut p: LoadForecastParams = params(id, value)?;
+            p.weights = None;
+            load_forecast::train::train::<B>(&p, ctx, device, options, out, progress)
         }
         _ => Err(unknown(id)),
     }

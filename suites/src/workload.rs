@@ -47,6 +47,13 @@ pub enum WeightsSource {
         /// The seed of the initialisation.
         seed: u64,
     },
+    /// Reference weights compiled into the binary (`reference:NAME`).
+    Reference {
+        /// Reference name.
+        name: String,
+        /// sha256 of the record's bytes.
+        sha256: String,
+    },
     /// Loaded from a file.
     File {
         /// Path as given.

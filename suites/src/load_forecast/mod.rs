@@ -11,6 +11,7 @@ pub mod prepared;
 pub mod series;
 pub mod split;
 pub mod synthetic;
+pub mod train;
 pub mod windows;
 
 pub use params::LoadForecastParams;

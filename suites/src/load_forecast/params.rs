@@ -1,10 +1,10 @@
 //! Parameters of the load-forecast workload, as written in a suite file's
 //! `params` table.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Where the load series comes from.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum DataChoice {
     /// The deterministic synthetic utility load generator.
@@ -14,7 +14,7 @@ pub enum DataChoice {
 }
 
 /// Every knob of the load-forecast workload, with defaults for the `quick` size.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct LoadForecastParams {
     /// Data source.

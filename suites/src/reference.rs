@@ -1,0 +1,54 @@
+//! Reference weights compiled into the binary, so that a GPU node holding
+//! only the wattbench executable runs the standard suites with the same
+//! trained models as everyone else. Each has the card written by
+//! `wattbench train` beside it in `suites/weights/`.
+
+/// One set of reference weights.
+#[derive(Clone, Copy, Debug)]
+pub struct ReferenceWeights {
+    /// Name used in suite files as `weights = "reference:NAME"`.
+    pub name: &'static str,
+    /// Burn named-MessagePack record (full precision).
+    pub mpk: &'static [u8],
+    /// The training card (JSON).
+    pub card: &'static str,
+}
+
+/// Every reference model in this build.
+pub const REFERENCE: &[ReferenceWeights] = &[ReferenceWeights {
+    name: "load-forecast-quick",
+    mpk: include_bytes!("../weights/load-forecast-quick.mpk"),
+    card: include_str!("../weights/load-forecast-quick.json"),
+}];
+
+/// Prefix that marks a reference name in a `weights` parameter.
+pub const PREFIX: &str = "reference:";
+
+/// Looks reference weights up by name.
+pub fn reference(name: &str) -> Option<&'static ReferenceWeights> {
+    REFERENCE.iter().find(|r| r.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::training::TrainCard;
+
+    #[test]
+    fn every_card_parses_and_matches_its_weights() {
+        for r in REFERENCE {
+            let card: TrainCard = serde_json::from_str(r.card).unwrap();
+            assert_eq!(
+                card.weights_sha256,
+                crate::fingerprint::sha256_hex(r.mpk),
+                "{}",
+                r.name
+            );
+            assert!(
+                card.test_metric < card.test_baseline,
+                "{}: the reference beats its baseline",
+                r.name
+            );
+        }
+    }
+}
