@@ -17,3 +17,4 @@ pub mod harness;
 pub mod results;
 pub mod stats;
 pub mod suite;
+pub mod validity;

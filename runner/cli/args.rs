@@ -92,10 +92,22 @@ pub struct RunArgs {
     /// Override every run's idle power measurement, in seconds.
     #[arg(long)]
     pub idle_s: Option<f64>,
+    /// Override every run's number of trials.
+    #[arg(long)]
+    pub trials: Option<usize>,
+    /// Override every run's cool-down between trials, in seconds.
+    #[arg(long)]
+    pub cooldown_s: Option<f64>,
+    /// Server runs: search for the highest rate whose p99 stays under the bound.
+    #[arg(long)]
+    pub find_peak: bool,
     /// Test mode: meter a constant scripted power instead of a real counter
     /// (results say `scripted`, never a measurement).
     #[arg(long, hide = true)]
     pub scripted_power_w: Option<f64>,
+    /// Test mode: the scripted counter updates only every this many milliseconds.
+    #[arg(long, hide = true)]
+    pub scripted_counter_period_ms: Option<f64>,
 }
 
 /// `wattbench devices`.

@@ -42,9 +42,7 @@ pub fn devices(args: DevicesArgs) -> anyhow::Result<ExitCode> {
                     g.uuid,
                     g.memory_bytes.map(gib).unwrap_or_else(unknown),
                     g.driver.clone().unwrap_or_else(unknown),
-                    g.power_limit_w
-                        .map(|w| format!("{w:.0} W"))
-                        .unwrap_or_else(unknown),
+                    g.power_limit_w.map(|w| format!("{w:.0} W")).unwrap_or_else(unknown),
                     if g.energy_counter { "yes (nvml)" } else { "no" },
                 );
                 if let Some(why) = &g.nvml_unavailable {
@@ -57,9 +55,6 @@ pub fn devices(args: DevicesArgs) -> anyhow::Result<ExitCode> {
         None => format!("RAPL readable ({} package zone(s))", cpu.rapl_zones.len()),
         Some(why) => format!("RAPL not readable: {why}"),
     };
-    println!(
-        "cpu     {}  {} logical cores  {rapl}",
-        cpu.model, cpu.logical_cores
-    );
+    println!("cpu     {}  {} logical cores  {rapl}", cpu.model, cpu.logical_cores);
     Ok(ExitCode::SUCCESS)
 }

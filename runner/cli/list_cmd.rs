@@ -15,32 +15,17 @@ pub fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
     let mut suites = Vec::new();
     for s in manifests::BUILTIN {
         let src = load_suite(s.name)?;
-        suites.push((
-            s.name,
-            src.manifest.description.clone(),
-            src.manifest.run.len(),
-        ));
+        suites.push((s.name, src.manifest.description.clone(), src.manifest.run.len()));
     }
     if args.json {
-        let suites: Vec<_> = suites
-            .iter()
-            .map(|(n, d, r)| json!({"name": n, "description": d, "entries": r}))
-            .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "workloads": workloads, "suites": suites }))?
-        );
+        let suites: Vec<_> =
+            suites.iter().map(|(n, d, r)| json!({"name": n, "description": d, "entries": r})).collect();
+        println!("{}", serde_json::to_string_pretty(&json!({ "workloads": workloads, "suites": suites }))?);
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = Table::new(&["workload", "sector", "task", "model", "quality gate"]);
     for w in &workloads {
-        t.row(vec![
-            w.id.clone(),
-            w.sector.clone(),
-            w.task.clone(),
-            w.model.clone(),
-            w.quality_gate.clone(),
-        ]);
+        t.row(vec![w.id.clone(), w.sector.clone(), w.task.clone(), w.model.clone(), w.quality_gate.clone()]);
     }
     print!("{}", t.render());
     println!();

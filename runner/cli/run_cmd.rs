@@ -21,9 +21,7 @@ use crate::suite::{load_suite, plan, PlannedRun};
 fn seconds(name: &str, v: Option<f64>) -> anyhow::Result<Option<Duration>> {
     match v {
         None => Ok(None),
-        Some(s) if s.is_finite() && (0.0..86_400.0).contains(&s) => {
-            Ok(Some(Duration::from_secs_f64(s)))
-        }
+        Some(s) if s.is_finite() && (0.0..86_400.0).contains(&s) => Ok(Some(Duration::from_secs_f64(s))),
         Some(s) => bail!("--{name} {s}: must be a number of seconds from 0 to 86400"),
     }
 }
@@ -32,14 +30,20 @@ fn apply_overrides(runs: &mut [PlannedRun], args: &RunArgs) -> anyhow::Result<()
     let min_duration = seconds("min-duration-s", args.min_duration_s)?;
     let warmup = seconds("warmup-s", args.warmup_s)?;
     let idle = seconds("idle-s", args.idle_s)?;
+    let cooldown = seconds("cooldown-s", args.cooldown_s)?;
     if args.min_queries == Some(0) {
         bail!("--min-queries must be at least 1");
+    }
+    if matches!(args.trials, Some(t) if !(1..=100).contains(&t)) {
+        bail!("--trials must be from 1 to 100");
     }
     for r in runs {
         r.settings.min_duration = min_duration.unwrap_or(r.settings.min_duration);
         r.settings.warmup = warmup.unwrap_or(r.settings.warmup);
         r.settings.min_queries = args.min_queries.unwrap_or(r.settings.min_queries);
         r.idle = idle.unwrap_or(r.idle);
+        r.cooldown = cooldown.unwrap_or(r.cooldown);
+        r.trials = args.trials.unwrap_or(r.trials);
     }
     Ok(())
 }
@@ -56,22 +60,15 @@ fn install_interrupt(stop: Arc<AtomicBool>) {
         stop.store(true, Ordering::SeqCst);
     });
     if let Err(e) = installed {
-        eprintln!(
-            "warning: Ctrl-C handler not installed ({e}); an interrupt will end the run abruptly"
-        );
+        eprintln!("warning: Ctrl-C handler not installed ({e}); an interrupt will end the run abruptly");
     }
 }
 
 fn progress(total: usize) -> ProgressBar {
-    let target = if std::io::stderr().is_terminal() {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    };
+    let target =
+        if std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
     let bar = ProgressBar::with_draw_target(Some(total as u64), target);
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
-    {
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}") {
         bar.set_style(style);
     }
     bar.enable_steady_tick(Duration::from_millis(200));
@@ -88,9 +85,20 @@ fn summary_row(r: &RunRecord) -> Vec<String> {
         Some(false) => format!("{} {:.4} FAIL", r.quality.metric, r.quality.value),
         None => format!("{} {:.4} ungated", r.quality.metric, r.quality.value),
     };
-    let energy = match r.energy.j_per_inference {
-        Some(j) => format!("{j:.4e} ({})", r.energy.method),
-        None => r.energy.method.to_string(),
+    let energy = match (r.energy.j_per_inference, r.energy.j_per_inference_ci95) {
+        (Some(j), Some([lo, hi])) => format!("{j:.3e} [{lo:.3e}, {hi:.3e}] ({})", r.energy.method),
+        (Some(j), None) => format!("{j:.3e} ({})", r.energy.method),
+        _ => r.energy.method.to_string(),
+    };
+    let throughput = match r.throughput_ci95_per_s {
+        Some([lo, hi]) => format!("{:.1} [{lo:.1}, {hi:.1}]", r.throughput_per_s),
+        None => format!("{:.1}", r.throughput_per_s),
+    };
+    let verdict = if r.verdict.valid {
+        "VALID".to_string()
+    } else {
+        let rules: Vec<&str> = r.verdict.failed_rules.iter().map(|f| f.rule.as_str()).collect();
+        format!("INVALID ({})", rules.join(", "))
     };
     vec![
         r.run_index.to_string(),
@@ -99,11 +107,12 @@ fn summary_row(r: &RunRecord) -> Vec<String> {
         r.device.clone(),
         r.precision.clone(),
         r.batch_size.to_string(),
-        format!("{:.1}", r.throughput_per_s),
+        throughput,
         ms(r.latency_ns.p50),
         ms(r.latency_ns.p99),
         energy,
         quality,
+        verdict,
     ]
 }
 
@@ -114,17 +123,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let mut runs = plan(&suite, args.device)?;
     apply_overrides(&mut runs, &args)?;
     let meter = match args.scripted_power_w {
-        Some(w) if w.is_finite() && w >= 0.0 => MeterChoice::ScriptedWatts(w),
+        Some(w) if w.is_finite() && w >= 0.0 => {
+            let period_s = args.scripted_counter_period_ms.unwrap_or(0.0) / 1e3;
+            if !(period_s.is_finite() && period_s >= 0.0) {
+                bail!("--scripted-counter-period-ms must be a non-negative number");
+            }
+            MeterChoice::Scripted { watts: w, period_s }
+        }
         Some(w) => bail!("--scripted-power-w {w}: must be a non-negative number of watts"),
         None => MeterChoice::Real,
     };
 
     let needs_cuda = runs.iter().any(|r| r.device != DeviceSpec::Cpu);
-    let cuda = if needs_cuda {
-        probe_cuda()
-    } else {
-        CudaStatus::Unavailable("not probed".into())
-    };
+    let cuda = if needs_cuda { probe_cuda() } else { CudaStatus::Unavailable("not probed".into()) };
     let mut resolved: HashMap<DeviceSpec, ResolvedDevice> = HashMap::new();
     for r in &runs {
         if !resolved.contains_key(&r.device) {
@@ -140,23 +151,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         CudaStatus::Unavailable(_) => Vec::new(),
     };
     let cpu = cpu_info();
-    let stamp = humantime::format_rfc3339_seconds(SystemTime::now())
-        .to_string()
-        .replace([':', '-'], "");
-    let dir =
-        ResultsDir::create(&args.results, &suite.manifest.name, &stamp).with_context(|| {
-            format!(
-                "cannot create a results folder under {}",
-                args.results.display()
-            )
-        })?;
-    let prepare = PrepareContext {
-        data_dir: args.data_dir.clone(),
-        weights_dir: args.weights_dir.clone(),
-    };
+    let stamp = humantime::format_rfc3339_seconds(SystemTime::now()).to_string().replace([':', '-'], "");
+    let dir = ResultsDir::create(&args.results, &suite.manifest.name, &stamp)
+        .with_context(|| format!("cannot create a results folder under {}", args.results.display()))?;
+    let prepare = PrepareContext { data_dir: args.data_dir.clone(), weights_dir: args.weights_dir.clone() };
     let stop = Arc::new(AtomicBool::new(false));
     install_interrupt(stop.clone());
-    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    // The program's own path is a local detail; the arguments are what reproduce the run.
+    let command =
+        std::iter::once("wattbench".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
     let env = Environment {
         suite: &suite,
         cpu: &cpu,
@@ -166,15 +169,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         results_dir: &dir.path,
         command: &command,
         stop: &stop,
+        find_peak: args.find_peak,
     };
 
-    eprintln!(
-        "suite {} ({}): {} run(s) -> {}",
-        suite.manifest.name,
-        suite.file,
-        runs.len(),
-        dir.path.display()
-    );
+    eprintln!("suite {} ({}): {} run(s) -> {}", suite.manifest.name, suite.file, runs.len(), dir.path.display());
     let bar = progress(runs.len());
     let mut table = Table::new(&[
         "#",
@@ -188,20 +186,26 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         "p99 ms",
         "J/inference",
         "quality",
+        "verdict",
     ]);
     let (mut failed, mut interrupted) = (0, false);
     for (i, r) in runs.iter().enumerate() {
-        let device = resolved
-            .get(&r.device)
-            .copied()
-            .unwrap_or(ResolvedDevice::Cpu);
+        let device = resolved.get(&r.device).copied().unwrap_or(ResolvedDevice::Cpu);
         bar.set_message(format!(
             "{} {} {device} {} b{}",
             r.workload, r.settings.scenario, r.precision, r.settings.batch_size
         ));
         match run_one(&env, i, r, device) {
             Ok((record, path)) => {
-                bar.suspend(|| eprintln!("wrote {}", path.display()));
+                bar.suspend(|| {
+                    eprintln!("wrote {}", path.display());
+                    for f in &record.verdict.failed_rules {
+                        eprintln!("  INVALID {}: measured {}, bound {}: {}", f.rule, f.measured, f.bound, f.fix);
+                    }
+                    for w in &record.verdict.warnings {
+                        eprintln!("  warning {}: measured {}, bound {}: {}", w.rule, w.measured, w.bound, w.fix);
+                    }
+                });
                 table.row(summary_row(&record));
             }
             Err(RunFailure::Interrupted) => {
@@ -210,12 +214,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             }
             Err(RunFailure::Failed(why)) => {
                 failed += 1;
-                bar.suspend(|| {
-                    eprintln!(
-                        "error: run {i} ({} {} on {device}): {why}",
-                        r.workload, r.settings.scenario
-                    )
-                });
+                bar.suspend(|| eprintln!("error: run {i} ({} {} on {device}): {why}", r.workload, r.settings.scenario));
             }
         }
         bar.inc(1);
@@ -224,11 +223,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     print!("{}", table.render());
     let done = table.len();
     if interrupted {
-        eprintln!(
-            "interrupted: {done} of {} run(s) finished; their results are in {}",
-            runs.len(),
-            dir.path.display()
-        );
+        eprintln!("interrupted: {done} of {} run(s) finished; their results are in {}", runs.len(), dir.path.display());
         return Ok(ExitCode::from(130));
     }
     eprintln!("{done} result file(s) in {}", dir.path.display());

@@ -9,10 +9,7 @@ pub struct Table {
 impl Table {
     /// A table with these column titles.
     pub fn new(header: &[&str]) -> Self {
-        Self {
-            header: header.iter().map(|s| s.to_string()).collect(),
-            rows: Vec::new(),
-        }
+        Self { header: header.iter().map(|s| s.to_string()).collect(), rows: Vec::new() }
     }
 
     /// Adds a row (missing cells render empty).
@@ -48,9 +45,7 @@ impl Table {
             s.trim_end().to_string() + "\n"
         };
         let mut out = line(&self.header);
-        out.push_str(&line(
-            &width.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
-        ));
+        out.push_str(&line(&width.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>()));
         for r in &self.rows {
             out.push_str(&line(r));
         }
@@ -66,9 +61,6 @@ mod tests {
     fn columns_align() {
         let mut t = Table::new(&["a", "long header"]);
         t.row(vec!["wide cell".into(), "x".into()]);
-        assert_eq!(
-            t.render(),
-            "a          long header\n---------  -----------\nwide cell  x\n"
-        );
+        assert_eq!(t.render(), "a          long header\n---------  -----------\nwide cell  x\n");
     }
 }

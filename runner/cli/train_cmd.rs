@@ -22,22 +22,13 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         .run
         .iter()
         .find(|r| r.workload.get_ref() == &args.workload)
-        .with_context(|| {
-            format!(
-                "suite {} has no run of workload `{}`",
-                suite.file, args.workload
-            )
-        })?;
+        .with_context(|| format!("suite {} has no run of workload `{}`", suite.file, args.workload))?;
     let params = match &entry.params {
         Some(t) => serde_json::to_value(t.get_ref())?,
         None => serde_json::json!({}),
     };
     wattbench_suites::validate_params(&args.workload, &params)?;
-    let cuda = if args.device == DeviceSpec::Cpu {
-        CudaStatus::Unavailable("not probed".into())
-    } else {
-        probe_cuda()
-    };
+    let cuda = if args.device == DeviceSpec::Cpu { CudaStatus::Unavailable("not probed".into()) } else { probe_cuda() };
     let (device, notice) = resolve(args.device, &cuda).map_err(anyhow::Error::msg)?;
     if let Some(n) = notice {
         eprintln!("notice: {n}");
@@ -54,46 +45,22 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         bail!("--epochs, --batch-size and --stride must be at least 1");
     }
     let out = args.out.clone().unwrap_or_else(|| {
-        PathBuf::from("suites/weights")
-            .join(format!("{}-{}.mpk", args.workload, suite.manifest.name))
+        PathBuf::from("suites/weights").join(format!("{}-{}.mpk", args.workload, suite.manifest.name))
     });
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let ctx = PrepareContext {
-        data_dir: args.data_dir.clone(),
-        weights_dir: None,
-    };
-    eprintln!(
-        "training {} ({} params from {}) on {device}: {:?}",
-        args.workload, params, suite.file, options
-    );
+    let ctx = PrepareContext { data_dir: args.data_dir.clone(), weights_dir: None };
+    eprintln!("training {} ({} params from {}) on {device}: {:?}", args.workload, params, suite.file, options);
     let mut progress = |e: &wattbench_suites::EpochReport| {
-        eprintln!(
-            "epoch {:>3}  train loss {:.5}  validation metric {:.4}",
-            e.epoch, e.train_loss, e.validation_metric
-        );
+        eprintln!("epoch {:>3}  train loss {:.5}  validation metric {:.4}", e.epoch, e.train_loss, e.validation_metric);
     };
-    let card = catch_panic(|| {
-        backend::train(
-            &args.workload,
-            &params,
-            &ctx,
-            device,
-            &options,
-            &out,
-            &mut progress,
-        )
-    })
-    .map_err(|p| anyhow::anyhow!("training panicked: {p}"))??;
+    let card = catch_panic(|| backend::train(&args.workload, &params, &ctx, device, &options, &out, &mut progress))
+        .map_err(|p| anyhow::anyhow!("training panicked: {p}"))??;
     let card_path = out.with_extension("json");
     let dir = card_path.parent().map(PathBuf::from).unwrap_or_default();
-    let name = card_path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("card.json");
-    write_atomic(&dir, name, &card)
-        .with_context(|| format!("cannot write {}", card_path.display()))?;
+    let name = card_path.file_name().and_then(|n| n.to_str()).unwrap_or("card.json");
+    write_atomic(&dir, name, &card).with_context(|| format!("cannot write {}", card_path.display()))?;
     println!(
         "{}: test {} {:.4} (seasonal naive {:.4}) after {} epochs in {:.0} s -> {} (card {})",
         card.workload,

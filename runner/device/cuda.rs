@@ -48,26 +48,13 @@ pub enum CudaStatus {
 /// NVML, initialised once per process.
 pub fn nvml() -> Result<Arc<Nvml>, String> {
     static NVML: OnceLock<Result<Arc<Nvml>, String>> = OnceLock::new();
-    NVML.get_or_init(|| {
-        Nvml::init()
-            .map(Arc::new)
-            .map_err(|e| format!("NVML unavailable: {e}"))
-    })
-    .clone()
+    NVML.get_or_init(|| Nvml::init().map(Arc::new).map_err(|e| format!("NVML unavailable: {e}"))).clone()
 }
 
 fn format_uuid(bytes: &[std::ffi::c_char; 16]) -> String {
     let b: Vec<u8> = bytes.iter().map(|&c| c as u8).collect();
-    let hex =
-        |r: std::ops::Range<usize>| b[r].iter().map(|x| format!("{x:02x}")).collect::<String>();
-    format!(
-        "GPU-{}-{}-{}-{}-{}",
-        hex(0..4),
-        hex(4..6),
-        hex(6..8),
-        hex(8..10),
-        hex(10..16)
-    )
+    let hex = |r: std::ops::Range<usize>| b[r].iter().map(|x| format!("{x:02x}")).collect::<String>();
+    format!("GPU-{}-{}-{}-{}-{}", hex(0..4), hex(4..6), hex(6..8), hex(8..10), hex(10..16))
 }
 
 fn driver_devices() -> Result<Vec<(u32, String, String)>, String> {
@@ -77,15 +64,12 @@ fn driver_devices() -> Result<Vec<(u32, String, String)>, String> {
         return Err("libcuda not found: no NVIDIA driver is installed".into());
     }
     result::init().map_err(|e| format!("CUDA driver did not initialise: {e:?}"))?;
-    let count =
-        result::device::get_count().map_err(|e| format!("CUDA device count failed: {e:?}"))?;
+    let count = result::device::get_count().map_err(|e| format!("CUDA device count failed: {e:?}"))?;
     (0..count)
         .map(|i| {
             let dev = result::device::get(i).map_err(|e| format!("cuda:{i}: {e:?}"))?;
-            let name =
-                result::device::get_name(dev).map_err(|e| format!("cuda:{i} name: {e:?}"))?;
-            let uuid =
-                result::device::get_uuid(dev).map_err(|e| format!("cuda:{i} uuid: {e:?}"))?;
+            let name = result::device::get_name(dev).map_err(|e| format!("cuda:{i} name: {e:?}"))?;
+            let uuid = result::device::get_uuid(dev).map_err(|e| format!("cuda:{i} uuid: {e:?}"))?;
             Ok((i as u32, name, format_uuid(&uuid.bytes)))
         })
         .collect()
@@ -120,10 +104,7 @@ fn with_nvml(index: u32, name: String, uuid: String) -> GpuInfo {
     };
     info.memory_bytes = device.memory_info().ok().map(|m| m.total);
     info.driver = nvml.sys_driver_version().ok();
-    info.power_limit_w = device
-        .enforced_power_limit()
-        .ok()
-        .map(|mw| f64::from(mw) / 1000.0);
+    info.power_limit_w = device.enforced_power_limit().ok().map(|mw| f64::from(mw) / 1000.0);
     info.max_sm_clock_mhz = device.max_clock_info(Clock::SM).ok();
     info.max_mem_clock_mhz = device.max_clock_info(Clock::Memory).ok();
     info.energy_counter = device.total_energy_consumption().is_ok();
@@ -133,12 +114,7 @@ fn with_nvml(index: u32, name: String, uuid: String) -> GpuInfo {
 /// Detects CUDA devices; never panics on a machine without a driver.
 pub fn probe_cuda() -> CudaStatus {
     match driver_devices() {
-        Ok(devices) => CudaStatus::Available(
-            devices
-                .into_iter()
-                .map(|(i, n, u)| with_nvml(i, n, u))
-                .collect(),
-        ),
+        Ok(devices) => CudaStatus::Available(devices.into_iter().map(|(i, n, u)| with_nvml(i, n, u)).collect()),
         Err(why) => CudaStatus::Unavailable(why),
     }
 }
@@ -149,15 +125,9 @@ mod tests {
 
     #[test]
     fn uuid_formats_like_nvml() {
-        let raw = [
-            0x12u8, 0x34, 0x56, 0x78, 0x9a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13,
-            0x14, 0x15,
-        ]
-        .map(|v| v as std::ffi::c_char);
-        assert_eq!(
-            format_uuid(&raw),
-            "GPU-12345678-9a0b-0c0d-0e0f-101112131415"
-        );
+        let raw = [0x12u8, 0x34, 0x56, 0x78, 0x9a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15]
+            .map(|v| v as std::ffi::c_char);
+        assert_eq!(format_uuid(&raw), "GPU-12345678-9a0b-0c0d-0e0f-101112131415");
     }
 
     #[test]

@@ -66,35 +66,23 @@ impl fmt::Display for ResolvedDevice {
 
 /// Resolves `spec` against the CUDA status. Returns the device and, when
 /// `auto` fell back to the CPU, a one-line notice saying why.
-pub fn resolve(
-    spec: DeviceSpec,
-    cuda: &CudaStatus,
-) -> Result<(ResolvedDevice, Option<String>), String> {
+pub fn resolve(spec: DeviceSpec, cuda: &CudaStatus) -> Result<(ResolvedDevice, Option<String>), String> {
     match (spec, cuda) {
         (DeviceSpec::Cpu, _) => Ok((ResolvedDevice::Cpu, None)),
-        (DeviceSpec::Auto, CudaStatus::Available(gpus)) if !gpus.is_empty() => {
-            Ok((ResolvedDevice::Cuda(0), None))
+        (DeviceSpec::Auto, CudaStatus::Available(gpus)) if !gpus.is_empty() => Ok((ResolvedDevice::Cuda(0), None)),
+        (DeviceSpec::Auto, CudaStatus::Available(_)) => {
+            Ok((ResolvedDevice::Cpu, Some("no CUDA GPU found; falling back to the CPU".into())))
         }
-        (DeviceSpec::Auto, CudaStatus::Available(_)) => Ok((
-            ResolvedDevice::Cpu,
-            Some("no CUDA GPU found; falling back to the CPU".into()),
-        )),
-        (DeviceSpec::Auto, CudaStatus::Unavailable(why)) => Ok((
-            ResolvedDevice::Cpu,
-            Some(format!(
-                "no usable CUDA GPU ({why}); falling back to the CPU"
-            )),
-        )),
+        (DeviceSpec::Auto, CudaStatus::Unavailable(why)) => {
+            Ok((ResolvedDevice::Cpu, Some(format!("no usable CUDA GPU ({why}); falling back to the CPU"))))
+        }
         (DeviceSpec::Cuda(n), CudaStatus::Available(gpus)) if (n as usize) < gpus.len() => {
             Ok((ResolvedDevice::Cuda(n), None))
         }
-        (DeviceSpec::Cuda(n), CudaStatus::Available(gpus)) => Err(format!(
-            "cuda:{n} does not exist: this machine has {} CUDA device(s)",
-            gpus.len()
-        )),
-        (DeviceSpec::Cuda(n), CudaStatus::Unavailable(why)) => {
-            Err(format!("cuda:{n} is not usable: {why}"))
+        (DeviceSpec::Cuda(n), CudaStatus::Available(gpus)) => {
+            Err(format!("cuda:{n} does not exist: this machine has {} CUDA device(s)", gpus.len()))
         }
+        (DeviceSpec::Cuda(n), CudaStatus::Unavailable(why)) => Err(format!("cuda:{n} is not usable: {why}")),
     }
 }
 
@@ -108,10 +96,7 @@ mod tests {
         assert_eq!("cpu".parse(), Ok(DeviceSpec::Cpu));
         assert_eq!("cuda".parse(), Ok(DeviceSpec::Cuda(0)));
         assert_eq!("cuda:3".parse(), Ok(DeviceSpec::Cuda(3)));
-        assert_eq!(
-            "gpu".parse::<DeviceSpec>().unwrap_err(),
-            "unknown device `gpu` (expected auto, cpu or cuda:N)"
-        );
+        assert_eq!("gpu".parse::<DeviceSpec>().unwrap_err(), "unknown device `gpu` (expected auto, cpu or cuda:N)");
         assert!("cuda:x".parse::<DeviceSpec>().is_err());
     }
 
@@ -120,22 +105,13 @@ mod tests {
         let none = CudaStatus::Unavailable("libcuda not found".into());
         let (dev, notice) = resolve(DeviceSpec::Auto, &none).unwrap();
         assert_eq!(dev, ResolvedDevice::Cpu);
-        assert_eq!(
-            notice.unwrap(),
-            "no usable CUDA GPU (libcuda not found); falling back to the CPU"
-        );
+        assert_eq!(notice.unwrap(), "no usable CUDA GPU (libcuda not found); falling back to the CPU");
     }
 
     #[test]
     fn explicit_cuda_without_driver_is_an_error() {
         let none = CudaStatus::Unavailable("libcuda not found".into());
-        assert_eq!(
-            resolve(DeviceSpec::Cuda(0), &none).unwrap_err(),
-            "cuda:0 is not usable: libcuda not found"
-        );
-        assert_eq!(
-            resolve(DeviceSpec::Cpu, &none).unwrap(),
-            (ResolvedDevice::Cpu, None)
-        );
+        assert_eq!(resolve(DeviceSpec::Cuda(0), &none).unwrap_err(), "cuda:0 is not usable: libcuda not found");
+        assert_eq!(resolve(DeviceSpec::Cpu, &none).unwrap(), (ResolvedDevice::Cpu, None));
     }
 }

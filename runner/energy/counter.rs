@@ -26,11 +26,7 @@ pub struct AccumulatingCounter {
 impl AccumulatingCounter {
     /// Starts accumulating from `first` (the opening raw reading); the total starts at 0.
     pub fn new(first: u64, max_range: u64) -> Self {
-        AccumulatingCounter {
-            max_range,
-            last: first,
-            total: 0,
-        }
+        AccumulatingCounter { max_range, last: first, total: 0 }
     }
 
     /// Feeds a new raw reading and returns the updated total since the opening reading.

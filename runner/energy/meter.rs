@@ -100,9 +100,7 @@ pub struct Unmeasured {
 impl Unmeasured {
     /// A meter that measures nothing, with the reason why (e.g. "no NVML and RAPL is root-only").
     pub fn new(reason: impl Into<String>) -> Self {
-        Unmeasured {
-            reason: reason.into(),
-        }
+        Unmeasured { reason: reason.into() }
     }
 
     /// Why nothing is measured.
@@ -131,12 +129,7 @@ mod tests {
 
     #[test]
     fn display_matches_serde() {
-        for m in [
-            EnergyMethod::NvmlCounter,
-            EnergyMethod::Rapl,
-            EnergyMethod::Scripted,
-            EnergyMethod::Unmeasured,
-        ] {
+        for m in [EnergyMethod::NvmlCounter, EnergyMethod::Rapl, EnergyMethod::Scripted, EnergyMethod::Unmeasured] {
             let json = serde_json::to_value(m).unwrap();
             assert_eq!(json, serde_json::Value::String(m.to_string()));
             let back: EnergyMethod = serde_json::from_value(json).unwrap();

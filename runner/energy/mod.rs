@@ -6,7 +6,9 @@
 //! nothing is ever estimated from TDP. NVML power samples are a trace and a
 //! cross-check only, never the primary figure.
 
+pub mod aggregate;
 pub mod counter;
+pub mod idle;
 pub mod meter;
 pub mod nvml_counter;
 pub mod power_sampler;
@@ -14,10 +16,12 @@ pub mod rapl;
 pub mod report;
 pub mod scripted;
 
+pub use aggregate::{aggregate, TrialEnergy};
 pub use counter::{counter_delta, AccumulatingCounter};
+pub use idle::{measure_idle, IdleMeasurement};
 pub use meter::{EnergyMeter, EnergyMethod, MeterError, Unmeasured};
 pub use nvml_counter::NvmlEnergyMeter;
 pub use power_sampler::{PowerSampler, PowerTrace};
 pub use rapl::RaplMeter;
-pub use report::{measure_idle, EnergyReport, WindowMeasurement};
+pub use report::{EnergyReport, ErrorBudget, WindowMeasurement};
 pub use scripted::ScriptedMeter;

@@ -11,8 +11,7 @@ use nvml_wrapper::Nvml;
 use crate::energy::meter::{EnergyMeter, EnergyMethod, MeterError};
 
 /// The message given when the GPU lacks the total-energy counter.
-pub const NOT_SUPPORTED_MSG: &str =
-    "NVML energy counter not supported on this GPU (needs Volta or newer)";
+pub const NOT_SUPPORTED_MSG: &str = "NVML energy counter not supported on this GPU (needs Volta or newer)";
 
 fn nvml_err(what: &str, e: NvmlError) -> MeterError {
     MeterError::Nvml(format!("{what}: {e}"))
@@ -20,9 +19,7 @@ fn nvml_err(what: &str, e: NvmlError) -> MeterError {
 
 /// Initialises NVML; a missing driver library (`libnvidia-ml`) is an error, never a panic.
 pub fn init_nvml() -> Result<Arc<Nvml>, MeterError> {
-    Nvml::init()
-        .map(Arc::new)
-        .map_err(|e| nvml_err("init failed (no NVIDIA driver?)", e))
+    Nvml::init().map(Arc::new).map_err(|e| nvml_err("init failed (no NVIDIA driver?)", e))
 }
 
 /// Energy meter over one GPU's NVML total-energy counter.
@@ -37,24 +34,14 @@ pub struct NvmlEnergyMeter {
 impl NvmlEnergyMeter {
     /// Opens GPU `index`, checking that the total-energy counter is supported and taking the opening reading.
     pub fn open(nvml: Arc<Nvml>, index: u32) -> Result<Self, MeterError> {
-        let device = nvml
-            .device_by_index(index)
-            .map_err(|e| nvml_err(&format!("GPU {index}"), e))?;
+        let device = nvml.device_by_index(index).map_err(|e| nvml_err(&format!("GPU {index}"), e))?;
         let name = device.name().unwrap_or_else(|_| "unknown GPU".to_string());
         let start_mj = match device.total_energy_consumption() {
             Ok(mj) => mj,
-            Err(NvmlError::NotSupported) => {
-                return Err(MeterError::NotSupported(NOT_SUPPORTED_MSG.to_string()))
-            }
+            Err(NvmlError::NotSupported) => return Err(MeterError::NotSupported(NOT_SUPPORTED_MSG.to_string())),
             Err(e) => return Err(nvml_err(&format!("GPU {index} total energy"), e)),
         };
-        Ok(NvmlEnergyMeter {
-            nvml,
-            index,
-            name,
-            start_mj,
-            last_mj: start_mj,
-        })
+        Ok(NvmlEnergyMeter { nvml, index, name, start_mj, last_mj: start_mj })
     }
 
     /// The NVML device index.
@@ -73,13 +60,8 @@ impl EnergyMeter for NvmlEnergyMeter {
     }
 
     fn energy_j(&mut self) -> Result<Option<f64>, MeterError> {
-        let device = self
-            .nvml
-            .device_by_index(self.index)
-            .map_err(|e| nvml_err("device", e))?;
-        let now = device
-            .total_energy_consumption()
-            .map_err(|e| nvml_err("total energy", e))?;
+        let device = self.nvml.device_by_index(self.index).map_err(|e| nvml_err("device", e))?;
+        let now = device.total_energy_consumption().map_err(|e| nvml_err("total energy", e))?;
         if now < self.last_mj {
             // A 64-bit mJ counter does not wrap in practice: this is a driver reload.
             return Err(MeterError::CounterReset(format!(
@@ -92,13 +74,8 @@ impl EnergyMeter for NvmlEnergyMeter {
     }
 
     fn power_w(&mut self) -> Result<Option<f64>, MeterError> {
-        let device = self
-            .nvml
-            .device_by_index(self.index)
-            .map_err(|e| nvml_err("device", e))?;
-        let mw = device
-            .power_usage()
-            .map_err(|e| nvml_err("power usage", e))?;
+        let device = self.nvml.device_by_index(self.index).map_err(|e| nvml_err("device", e))?;
+        let mw = device.power_usage().map_err(|e| nvml_err("power usage", e))?;
         Ok(Some(f64::from(mw) / 1000.0))
     }
 }

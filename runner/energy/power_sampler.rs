@@ -17,12 +17,7 @@ impl PowerTrace {
         if self.samples.len() < 2 {
             return None;
         }
-        Some(
-            self.samples
-                .windows(2)
-                .map(|w| (w[1].0 - w[0].0) * (w[0].1 + w[1].1) / 2.0)
-                .sum(),
-        )
+        Some(self.samples.windows(2).map(|w| (w[1].0 - w[0].0) * (w[0].1 + w[1].1) / 2.0).sum())
     }
 
     /// Time-weighted mean power (integral / span); the plain mean when the span is zero; None when empty.
@@ -49,10 +44,7 @@ impl PowerTrace {
             .map(|b| {
                 let bucket = &self.samples[b * n / max_points..(b + 1) * n / max_points];
                 let k = bucket.len() as f64;
-                (
-                    bucket.iter().map(|s| s.0).sum::<f64>() / k,
-                    bucket.iter().map(|s| s.1).sum::<f64>() / k,
-                )
+                (bucket.iter().map(|s| s.0).sum::<f64>() / k, bucket.iter().map(|s| s.1).sum::<f64>() / k)
             })
             .collect()
     }
@@ -66,10 +58,7 @@ pub struct PowerSampler {
 
 impl PowerSampler {
     /// Starts sampling `source` (watts, None = no sample) now and every `interval`; one last sample is taken at stop.
-    pub fn start(
-        mut source: Box<dyn FnMut() -> Option<f64> + Send>,
-        interval: Duration,
-    ) -> PowerSampler {
+    pub fn start(mut source: Box<dyn FnMut() -> Option<f64> + Send>, interval: Duration) -> PowerSampler {
         let (stop_tx, stop_rx) = mpsc::channel::<()>();
         let handle = std::thread::spawn(move || {
             let start = Instant::now();
@@ -88,20 +77,13 @@ impl PowerSampler {
             }
             samples
         });
-        PowerSampler {
-            stop_tx,
-            handle: Some(handle),
-        }
+        PowerSampler { stop_tx, handle: Some(handle) }
     }
 
     /// Stops sampling promptly and returns the trace (empty if the source panicked).
     pub fn stop(mut self) -> PowerTrace {
         let _ = self.stop_tx.send(());
-        let samples = self
-            .handle
-            .take()
-            .and_then(|h| h.join().ok())
-            .unwrap_or_default();
+        let samples = self.handle.take().and_then(|h| h.join().ok()).unwrap_or_default();
         PowerTrace { samples }
     }
 }
@@ -121,15 +103,11 @@ mod tests {
 
     #[test]
     fn integrates_constant_and_ramp() {
-        let constant = PowerTrace {
-            samples: (0..=10).map(|i| (i as f64 * 0.5, 100.0)).collect(),
-        };
+        let constant = PowerTrace { samples: (0..=10).map(|i| (i as f64 * 0.5, 100.0)).collect() };
         assert!((constant.integrated_j().unwrap() - 500.0).abs() < 1e-9);
         assert!((constant.mean_w().unwrap() - 100.0).abs() < 1e-9);
         // P = 10 t over [0, 4]: integral 80 J, exact for trapezoids.
-        let ramp = PowerTrace {
-            samples: (0..=8).map(|i| (i as f64 * 0.5, 5.0 * i as f64)).collect(),
-        };
+        let ramp = PowerTrace { samples: (0..=8).map(|i| (i as f64 * 0.5, 5.0 * i as f64)).collect() };
         assert!((ramp.integrated_j().unwrap() - 80.0).abs() < 1e-9);
         assert!((ramp.mean_w().unwrap() - 20.0).abs() < 1e-9);
     }
@@ -138,18 +116,14 @@ mod tests {
     fn short_traces() {
         assert_eq!(PowerTrace::default().integrated_j(), None);
         assert_eq!(PowerTrace::default().mean_w(), None);
-        let one = PowerTrace {
-            samples: vec![(0.0, 42.0)],
-        };
+        let one = PowerTrace { samples: vec![(0.0, 42.0)] };
         assert_eq!(one.integrated_j(), None);
         assert_eq!(one.mean_w(), Some(42.0));
     }
 
     #[test]
     fn decimates_to_at_most_max_points() {
-        let t = PowerTrace {
-            samples: (0..1000).map(|i| (i as f64, 2.0 * i as f64)).collect(),
-        };
+        let t = PowerTrace { samples: (0..1000).map(|i| (i as f64, 2.0 * i as f64)).collect() };
         let d = t.decimate(200);
         assert_eq!(d.len(), 200);
         assert_eq!(d[0], (2.0, 4.0));
@@ -169,15 +143,8 @@ mod tests {
         let sampler = PowerSampler::start(source, Duration::from_secs(10));
         std::thread::sleep(Duration::from_millis(20));
         let trace = sampler.stop();
-        assert!(
-            t0.elapsed() < Duration::from_millis(100),
-            "{:?}",
-            t0.elapsed()
-        );
-        assert_eq!(
-            trace.samples.iter().map(|s| s.1).collect::<Vec<_>>(),
-            vec![1.0, 2.0]
-        );
+        assert!(t0.elapsed() < Duration::from_millis(100), "{:?}", t0.elapsed());
+        assert_eq!(trace.samples.iter().map(|s| s.1).collect::<Vec<_>>(), vec![1.0, 2.0]);
     }
 
     #[test]

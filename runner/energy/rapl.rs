@@ -10,19 +10,13 @@ use crate::energy::meter::{EnergyMeter, EnergyMethod, MeterError};
 pub const POWERCAP_ROOT: &str = "/sys/class/powercap";
 
 fn read_text(path: &Path) -> Result<String, MeterError> {
-    std::fs::read_to_string(path).map_err(|source| MeterError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::read_to_string(path).map_err(|source| MeterError::Io { path: path.to_path_buf(), source })
 }
 
 fn read_u64(path: &Path) -> Result<u64, MeterError> {
     let text = read_text(path)?;
     let value = text.trim();
-    value.parse::<u64>().map_err(|_| MeterError::Parse {
-        path: path.to_path_buf(),
-        value: value.to_string(),
-    })
+    value.parse::<u64>().map_err(|_| MeterError::Parse { path: path.to_path_buf(), value: value.to_string() })
 }
 
 /// One package zone: its directory, its `name`, and its accumulating counter (µJ).
@@ -38,19 +32,11 @@ impl Zone {
         let max = read_u64(&dir.join("max_energy_range_uj"))?;
         let first = read_u64(&dir.join("energy_uj"))?;
         let name = read_text(&dir.join("name"))?.trim().to_string();
-        Ok(Zone {
-            dir: dir.to_path_buf(),
-            name,
-            counter: AccumulatingCounter::new(first, max),
-        })
+        Ok(Zone { dir: dir.to_path_buf(), name, counter: AccumulatingCounter::new(first, max) })
     }
 
     fn label(&self) -> String {
-        let dir = self
-            .dir
-            .file_name()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let dir = self.dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         format!("CPU {} ({dir})", self.name)
     }
 }
@@ -64,9 +50,7 @@ pub struct RaplMeter {
 impl RaplMeter {
     /// Opens one zone directory (reads `energy_uj`, `max_energy_range_uj`, `name`).
     pub fn open(zone_dir: &Path) -> Result<RaplMeter, MeterError> {
-        Ok(RaplMeter {
-            zones: vec![Zone::open(zone_dir)?],
-        })
+        Ok(RaplMeter { zones: vec![Zone::open(zone_dir)?] })
     }
 
     /// Opens several zone directories whose energies are summed; errors on an empty list.
@@ -74,10 +58,7 @@ impl RaplMeter {
         if zone_dirs.is_empty() {
             return Err(MeterError::NoZones("empty zone list".to_string()));
         }
-        let zones = zone_dirs
-            .iter()
-            .map(|d| Zone::open(d))
-            .collect::<Result<Vec<_>, _>>()?;
+        let zones = zone_dirs.iter().map(|d| Zone::open(d)).collect::<Result<Vec<_>, _>>()?;
         Ok(RaplMeter { zones })
     }
 
@@ -93,11 +74,7 @@ impl EnergyMeter for RaplMeter {
     }
 
     fn scope(&self) -> String {
-        self.zones
-            .iter()
-            .map(Zone::label)
-            .collect::<Vec<_>>()
-            .join(" + ")
+        self.zones.iter().map(Zone::label).collect::<Vec<_>>().join(" + ")
     }
 
     fn energy_j(&mut self) -> Result<Option<f64>, MeterError> {
@@ -135,10 +112,7 @@ pub fn discover(root: &Path) -> Vec<PathBuf> {
 /// The package zones under `root` whose `energy_uj` can be read, or a one-line reason why not.
 pub fn rapl_readable(root: &Path) -> Result<Vec<PathBuf>, String> {
     if !root.exists() {
-        return Err(format!(
-            "RAPL not available: {} does not exist (usual in VMs and containers)",
-            root.display()
-        ));
+        return Err(format!("RAPL not available: {} does not exist (usual in VMs and containers)", root.display()));
     }
     let zones = discover(root);
     if zones.is_empty() {
@@ -151,7 +125,10 @@ pub fn rapl_readable(root: &Path) -> Result<Vec<PathBuf>, String> {
         let file = zone.join("energy_uj");
         if let Err(e) = std::fs::read_to_string(&file) {
             return Err(if e.kind() == ErrorKind::PermissionDenied {
-                format!("RAPL is root-only: permission denied reading {} (run as root or grant read access)", file.display())
+                format!(
+                    "RAPL is root-only: permission denied reading {} (run as root or grant read access)",
+                    file.display()
+                )
             } else {
                 format!("RAPL not readable: {}: {e}", file.display())
             });
@@ -181,13 +158,7 @@ mod tests {
     #[test]
     fn reads_deltas_and_wrap_with_max_range_from_file() {
         let tmp = tempfile::tempdir().unwrap();
-        let z = fake_zone(
-            tmp.path(),
-            "intel-rapl:0",
-            "package-0",
-            262_000_000_000,
-            262_143_328_850,
-        );
+        let z = fake_zone(tmp.path(), "intel-rapl:0", "package-0", 262_000_000_000, 262_143_328_850);
         let mut m = RaplMeter::open(&z).unwrap();
         assert_eq!(m.method(), EnergyMethod::Rapl);
         assert_eq!(m.scope(), "CPU package-0 (intel-rapl:0)");
@@ -216,20 +187,11 @@ mod tests {
     #[test]
     fn discover_skips_subzones_and_sorts() {
         let tmp = tempfile::tempdir().unwrap();
-        for d in [
-            "intel-rapl:10",
-            "intel-rapl:1",
-            "intel-rapl:0:0",
-            "intel-rapl:0",
-            "intel-rapl:",
-            "other",
-        ] {
+        for d in ["intel-rapl:10", "intel-rapl:1", "intel-rapl:0:0", "intel-rapl:0", "intel-rapl:", "other"] {
             fs::create_dir_all(tmp.path().join(d)).unwrap();
         }
-        let names: Vec<String> = discover(tmp.path())
-            .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
+        let names: Vec<String> =
+            discover(tmp.path()).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(names, ["intel-rapl:0", "intel-rapl:1", "intel-rapl:10"]);
         assert!(discover(&tmp.path().join("missing")).is_empty());
     }
@@ -259,9 +221,6 @@ mod tests {
         let z = fake_zone(tmp.path(), "intel-rapl:0", "package-0", 1, 100);
         fs::write(z.join("energy_uj"), "garbage").unwrap();
         assert!(matches!(RaplMeter::open(&z), Err(MeterError::Parse { .. })));
-        assert!(matches!(
-            RaplMeter::open(&tmp.path().join("x")),
-            Err(MeterError::Io { .. })
-        ));
+        assert!(matches!(RaplMeter::open(&tmp.path().join("x")), Err(MeterError::Io { .. })));
     }
 }

@@ -1,10 +1,8 @@
 //! The arithmetic of one measured window: joules, J/inference, idle subtraction, trace cross-check.
 
-use std::time::{Duration, Instant};
-
 use serde::{Deserialize, Serialize};
 
-use crate::energy::meter::{EnergyMeter, EnergyMethod, MeterError};
+use crate::energy::meter::EnergyMethod;
 use crate::energy::power_sampler::PowerTrace;
 
 /// Most points kept in [`EnergyReport::power_trace_w`].
@@ -60,6 +58,28 @@ pub struct EnergyReport {
     pub power_trace_w: Vec<[f64; 2]>,
     /// Caveats and reasons, e.g. why the window is unmeasured.
     pub note: Option<String>,
+    /// 95% bootstrap interval of J/inference across trials (aggregates only).
+    #[serde(default)]
+    pub j_per_inference_ci95: Option<[f64; 2]>,
+    /// 95% bootstrap interval of net J/inference across trials (aggregates only).
+    #[serde(default)]
+    pub net_j_per_inference_ci95: Option<[f64; 2]>,
+    /// Where the uncertainty of these figures comes from (aggregates only).
+    #[serde(default)]
+    pub error_budget: Option<ErrorBudget>,
+}
+
+/// The sources of error of an energy figure, each as a fraction.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ErrorBudget {
+    /// Measured update period of the energy counter, seconds.
+    pub counter_period_s: Option<f64>,
+    /// Counter quantisation of the shortest window: 2 × period / window.
+    pub quantisation_frac: Option<f64>,
+    /// Coefficient of variation of J/inference across trials.
+    pub trial_cv: Option<f64>,
+    /// Largest |trace − counter| / counter among the trials.
+    pub trace_gap_frac: Option<f64>,
 }
 
 fn per(j: Option<f64>, n: u64) -> Option<f64> {
@@ -73,10 +93,7 @@ impl EnergyReport {
         let gross = match (m.method, m.gross_j) {
             (EnergyMethod::Unmeasured, _) => None,
             (_, None) => {
-                notes.push(format!(
-                    "{} meter gave no reading; energy unmeasured",
-                    m.method
-                ));
+                notes.push(format!("{} meter gave no reading; energy unmeasured", m.method));
                 None
             }
             (_, Some(j)) => Some(j),
@@ -106,13 +123,7 @@ impl EnergyReport {
             _ => None,
         };
         let (trace_samples, power_trace_w) = match &m.trace {
-            Some(t) => (
-                t.samples.len(),
-                t.decimate(MAX_TRACE_POINTS)
-                    .into_iter()
-                    .map(|(s, w)| [s, w])
-                    .collect(),
-            ),
+            Some(t) => (t.samples.len(), t.decimate(MAX_TRACE_POINTS).into_iter().map(|(s, w)| [s, w]).collect()),
             None => (0, Vec::new()),
         };
         EnergyReport {
@@ -130,6 +141,9 @@ impl EnergyReport {
             trace_samples,
             power_trace_w,
             note: (!notes.is_empty()).then(|| notes.join("; ")),
+            j_per_inference_ci95: None,
+            net_j_per_inference_ci95: None,
+            error_budget: None,
         }
     }
 
@@ -150,36 +164,17 @@ impl EnergyReport {
             trace_samples: 0,
             power_trace_w: Vec::new(),
             note: Some(reason.to_string()),
+            j_per_inference_ci95: None,
+            net_j_per_inference_ci95: None,
+            error_budget: None,
         }
     }
-}
-
-/// Idle power in watts: meter energy over a sleep of `duration` divided by the elapsed time; None when unmeasured.
-pub fn measure_idle(
-    meter: &mut dyn EnergyMeter,
-    duration: Duration,
-) -> Result<Option<f64>, MeterError> {
-    if duration.is_zero() {
-        return Err(MeterError::InvalidWindow(
-            "idle duration is zero".to_string(),
-        ));
-    }
-    let Some(e0) = meter.energy_j()? else {
-        return Ok(None);
-    };
-    let start = Instant::now();
-    std::thread::sleep(duration);
-    let Some(e1) = meter.energy_j()? else {
-        return Ok(None);
-    };
-    let secs = start.elapsed().as_secs_f64();
-    Ok(Some((e1 - e0) / secs))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::energy::meter::Unmeasured;
+    use crate::energy::meter::EnergyMeter;
     use crate::energy::scripted::ScriptedMeter;
 
     fn window(gross: Option<f64>, idle: Option<f64>, n: u64) -> WindowMeasurement {
@@ -197,10 +192,7 @@ mod tests {
     #[test]
     fn idle_subtraction_and_per_inference() {
         let mut m = ScriptedMeter::from_readings(vec![100.0, 3100.0]);
-        let (a, b) = (
-            m.energy_j().unwrap().unwrap(),
-            m.energy_j().unwrap().unwrap(),
-        );
+        let (a, b) = (m.energy_j().unwrap().unwrap(), m.energy_j().unwrap().unwrap());
         let r = EnergyReport::from_window(&window(Some(b - a), Some(50.0), 1000));
         assert_eq!(r.joules, Some(3000.0));
         assert_eq!(r.j_per_inference, Some(3.0));
@@ -215,10 +207,7 @@ mod tests {
     fn zero_inferences_gives_no_per_inference() {
         let r = EnergyReport::from_window(&window(Some(3000.0), None, 0));
         assert_eq!(r.joules, Some(3000.0));
-        assert_eq!(
-            (r.j_per_inference, r.net_joules, r.net_j_per_inference),
-            (None, None, None)
-        );
+        assert_eq!((r.j_per_inference, r.net_joules, r.net_j_per_inference), (None, None, None));
         assert!(r.note.unwrap().contains("zero inferences"));
     }
 
@@ -232,17 +221,9 @@ mod tests {
 
     #[test]
     fn unmeasured_serialises_nulls() {
-        let v =
-            serde_json::to_value(EnergyReport::unmeasured("no GPU, RAPL root-only", 12.0)).unwrap();
+        let v = serde_json::to_value(EnergyReport::unmeasured("no GPU, RAPL root-only", 12.0)).unwrap();
         assert_eq!(v["method"], "unmeasured");
-        for k in [
-            "joules",
-            "j_per_inference",
-            "avg_power_w",
-            "idle_w",
-            "net_joules",
-            "trace_gap_frac",
-        ] {
+        for k in ["joules", "j_per_inference", "avg_power_w", "idle_w", "net_joules", "trace_gap_frac"] {
             assert!(v[k].is_null(), "{k}");
         }
         assert_eq!(v["note"], "no GPU, RAPL root-only");
@@ -261,27 +242,11 @@ mod tests {
     #[test]
     fn trace_cross_check_and_decimation() {
         let mut w = window(Some(1000.0), None, 1);
-        w.trace = Some(PowerTrace {
-            samples: (0..=1000).map(|i| (i as f64 * 0.01, 110.0)).collect(),
-        });
+        w.trace = Some(PowerTrace { samples: (0..=1000).map(|i| (i as f64 * 0.01, 110.0)).collect() });
         let r = EnergyReport::from_window(&w);
         assert!((r.trace_integrated_j.unwrap() - 1100.0).abs() < 1e-6);
         assert!((r.trace_gap_frac.unwrap() - 0.1).abs() < 1e-9);
         assert_eq!(r.trace_samples, 1001);
         assert!(r.power_trace_w.len() <= MAX_TRACE_POINTS);
-    }
-
-    #[test]
-    fn measure_idle_uses_meter_and_handles_unmeasured() {
-        let mut m = ScriptedMeter::from_readings(vec![10.0, 12.0]);
-        let w = measure_idle(&mut m, Duration::from_millis(100))
-            .unwrap()
-            .unwrap();
-        assert!(w > 2.0 && w <= 20.0, "{w}");
-        assert_eq!(
-            measure_idle(&mut Unmeasured::new("x"), Duration::from_millis(1)).unwrap(),
-            None
-        );
-        assert!(measure_idle(&mut m, Duration::ZERO).is_err());
     }
 }

@@ -14,16 +14,8 @@ pub type PowerFn = Box<dyn Fn(f64) -> f64 + Send>;
 const SIMPSON_STEPS: usize = 64;
 
 enum Script {
-    Power {
-        power: PowerFn,
-        clock: Clock,
-        last_t: f64,
-        total_j: f64,
-    },
-    Readings {
-        readings: VecDeque<f64>,
-        served: usize,
-    },
+    Power { power: PowerFn, clock: Clock, last_t: f64, total_j: f64 },
+    Readings { readings: VecDeque<f64>, served: usize },
 }
 
 /// A scripted energy meter; its figures are labelled `scripted`, never as measured hardware energy.
@@ -40,9 +32,7 @@ pub fn wall_clock() -> Clock {
 
 fn simpson(f: &PowerFn, a: f64, b: f64) -> f64 {
     let h = (b - a) / SIMPSON_STEPS as f64;
-    let inner: f64 = (1..SIMPSON_STEPS)
-        .map(|i| f(a + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 })
-        .sum();
+    let inner: f64 = (1..SIMPSON_STEPS).map(|i| f(a + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 }).sum();
     h / 3.0 * (f(a) + inner + f(b))
 }
 
@@ -51,29 +41,20 @@ impl ScriptedMeter {
     pub fn from_power_fn(power: PowerFn, clock: Clock) -> Self {
         let last_t = clock();
         ScriptedMeter {
-            script: Script::Power {
-                power,
-                clock,
-                last_t,
-                total_j: 0.0,
-            },
+            script: Script::Power { power, clock, last_t, total_j: 0.0 },
             scope: "scripted power".to_string(),
         }
     }
 
     /// A meter drawing a constant `watts` on `clock`: energy = watts × elapsed, exactly.
     pub fn constant(watts: f64, clock: Clock) -> Self {
-        Self::from_power_fn(Box::new(move |_| watts), clock)
-            .with_scope(format!("scripted constant {watts} W"))
+        Self::from_power_fn(Box::new(move |_| watts), clock).with_scope(format!("scripted constant {watts} W"))
     }
 
     /// A meter returning the given cumulative joules one per `energy_j` call, then an error.
     pub fn from_readings(readings: Vec<f64>) -> Self {
         ScriptedMeter {
-            script: Script::Readings {
-                readings: readings.into(),
-                served: 0,
-            },
+            script: Script::Readings { readings: readings.into(), served: 0 },
             scope: "scripted readings".to_string(),
         }
     }
@@ -96,12 +77,7 @@ impl EnergyMeter for ScriptedMeter {
 
     fn energy_j(&mut self) -> Result<Option<f64>, MeterError> {
         match &mut self.script {
-            Script::Power {
-                power,
-                clock,
-                last_t,
-                total_j,
-            } => {
+            Script::Power { power, clock, last_t, total_j } => {
                 let now = clock();
                 if now > *last_t {
                     *total_j += simpson(power, *last_t, now);

@@ -3,10 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::device::{nvml, CpuInfo, GpuInfo, ResolvedDevice};
-use crate::energy::{
-    EnergyMeter, NvmlEnergyMeter, PowerSampler, PowerTrace, RaplMeter, ScriptedMeter, Unmeasured,
-};
+use crate::device::{nvml, CpuInfo, DeviceMonitor, DeviceState, GpuInfo, NoMonitor, NvmlMonitor, ResolvedDevice};
+use crate::energy::{EnergyMeter, NvmlEnergyMeter, PowerSampler, PowerTrace, RaplMeter, ScriptedMeter, Unmeasured};
 use crate::harness::{HarnessError, WindowObserver};
 
 /// Interval of the power trace sampler.
@@ -18,7 +16,22 @@ pub enum MeterChoice {
     /// The real meter of the device: NVML for a GPU, RAPL for the CPU, or unmeasured.
     Real,
     /// A scripted constant power (tests only; results say `scripted`).
-    ScriptedWatts(f64),
+    Scripted {
+        /// Constant power, watts.
+        watts: f64,
+        /// The counter moves only every this many seconds, like NVML's (0: continuous).
+        period_s: f64,
+    },
+}
+
+/// A clock that advances in steps of `period_s` (continuous when 0).
+fn stepped_clock(period_s: f64) -> crate::energy::scripted::Clock {
+    let wall = crate::energy::scripted::wall_clock();
+    if period_s > 0.0 {
+        Box::new(move || (wall() / period_s).floor() * period_s)
+    } else {
+        wall
+    }
 }
 
 fn open_nvml(gpu: &GpuInfo) -> Result<NvmlEnergyMeter, String> {
@@ -39,9 +52,8 @@ pub fn open_meter(
     cpu: &CpuInfo,
 ) -> Box<dyn EnergyMeter> {
     match (choice, device) {
-        (MeterChoice::ScriptedWatts(w), _) => Box::new(
-            ScriptedMeter::constant(*w, crate::energy::scripted::wall_clock())
-                .with_scope("scripted constant power (test mode)"),
+        (MeterChoice::Scripted { watts, period_s }, _) => Box::new(
+            ScriptedMeter::constant(*watts, stepped_clock(*period_s)).with_scope("scripted constant power (test mode)"),
         ),
         (MeterChoice::Real, ResolvedDevice::Cuda(_)) => match gpu.map(open_nvml) {
             Some(Ok(m)) => Box::new(m),
@@ -58,61 +70,80 @@ pub fn open_meter(
     }
 }
 
-/// Reads the meter at the window's edges and samples power in between.
+/// The monitor of clocks, temperature and throttling for `device`.
+pub fn open_monitor(device: ResolvedDevice, gpu: Option<&GpuInfo>) -> Box<dyn DeviceMonitor> {
+    match (device, gpu) {
+        (ResolvedDevice::Cuda(_), Some(g)) => match nvml() {
+            Ok(n) => Box::new(NvmlMonitor::new(n, &g.uuid)),
+            Err(why) => Box::new(NoMonitor(why)),
+        },
+        (ResolvedDevice::Cuda(_), None) => Box::new(NoMonitor("GPU not found in the device inventory".into())),
+        (ResolvedDevice::Cpu, _) => Box::new(NoMonitor("the CPU's clocks and throttling are not monitored".into())),
+    }
+}
+
+/// What a closed window measured.
+pub struct WindowReadings {
+    /// Gross energy, joules (None when unmeasured).
+    pub gross_j: Option<f64>,
+    /// Window length between the two meter reads, seconds.
+    pub window_s: f64,
+    /// The power trace, when the device can sample power.
+    pub trace: Option<PowerTrace>,
+    /// Device state when the window opened.
+    pub device_start: Option<DeviceState>,
+    /// Device state when the window closed.
+    pub device_end: Option<DeviceState>,
+}
+
+/// Reads the meter and the device monitor at the window's edges and samples
+/// power in between.
 pub struct EnergyWindow<'a> {
     meter: &'a mut dyn EnergyMeter,
+    monitor: &'a mut dyn DeviceMonitor,
     power_source: Option<Box<dyn EnergyMeter>>,
     sampler: Option<PowerSampler>,
-    start: Option<(Instant, Option<f64>)>,
-    /// Energy and length of the closed window: (gross joules, seconds, trace).
-    pub result: Option<(Option<f64>, f64, Option<PowerTrace>)>,
+    start: Option<(Instant, Option<f64>, Option<DeviceState>)>,
+    /// The readings of the closed window.
+    pub result: Option<WindowReadings>,
 }
 
 impl<'a> EnergyWindow<'a> {
-    /// A window over `meter`; `power_source` (a second meter of the same
-    /// device that can sample power) feeds the trace when given.
-    pub fn new(meter: &'a mut dyn EnergyMeter, power_source: Option<Box<dyn EnergyMeter>>) -> Self {
-        Self {
-            meter,
-            power_source,
-            sampler: None,
-            start: None,
-            result: None,
-        }
+    /// A window over `meter` and `monitor`; `power_source` (a second meter of
+    /// the same device that can sample power) feeds the trace when given.
+    pub fn new(
+        meter: &'a mut dyn EnergyMeter,
+        monitor: &'a mut dyn DeviceMonitor,
+        power_source: Option<Box<dyn EnergyMeter>>,
+    ) -> Self {
+        Self { meter, monitor, power_source, sampler: None, start: None, result: None }
     }
 }
 
 impl WindowObserver for EnergyWindow<'_> {
     fn open(&mut self) -> Result<(), HarnessError> {
         if let Some(mut source) = self.power_source.take() {
-            self.sampler = Some(PowerSampler::start(
-                Box::new(move || source.power_w().ok().flatten()),
-                TRACE_INTERVAL,
-            ));
+            self.sampler = Some(PowerSampler::start(Box::new(move || source.power_w().ok().flatten()), TRACE_INTERVAL));
         }
-        let energy = self
-            .meter
-            .energy_j()
-            .map_err(|e| HarnessError::Meter(e.to_string()))?;
-        self.start = Some((Instant::now(), energy));
+        let state = self.monitor.snapshot();
+        let energy = self.meter.energy_j().map_err(|e| HarnessError::Meter(e.to_string()))?;
+        self.start = Some((Instant::now(), energy, state));
         Ok(())
     }
 
     fn close(&mut self) -> Result<(), HarnessError> {
-        let end = self
-            .meter
-            .energy_j()
-            .map_err(|e| HarnessError::Meter(e.to_string()))?;
+        let end = self.meter.energy_j().map_err(|e| HarnessError::Meter(e.to_string()))?;
         let ended = Instant::now();
+        let device_end = self.monitor.snapshot();
         let trace = self.sampler.take().map(PowerSampler::stop);
-        let (started, begin) = self
-            .start
-            .ok_or_else(|| HarnessError::Meter("window closed before it opened".into()))?;
-        let gross = match (begin, end) {
+        let (started, begin, device_start) =
+            self.start.take().ok_or_else(|| HarnessError::Meter("window closed before it opened".into()))?;
+        let gross_j = match (begin, end) {
             (Some(b), Some(e)) => Some(e - b),
             _ => None,
         };
-        self.result = Some((gross, (ended - started).as_secs_f64(), trace));
+        let window_s = (ended - started).as_secs_f64();
+        self.result = Some(WindowReadings { gross_j, window_s, trace, device_start, device_end });
         Ok(())
     }
 }

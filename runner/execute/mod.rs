@@ -1,13 +1,19 @@
-//! Running a plan: for each run, stage the workload, measure idle power,
-//! run the scenario with the meter at the window's edges, score quality,
-//! and write the result file before the next run starts.
+//! Running a plan: for each run, stage the workload; for each trial, cool
+//! down, measure idle power, run the scenario with the meters at the
+//! window's edges and measure idle again; score quality, judge validity, and
+//! write the result file before the next run starts.
 
+mod assemble;
 mod meters;
 mod panic_guard;
+mod peak;
 mod run_one;
 mod sut_adapter;
+mod trial;
 
-pub use meters::{open_meter, EnergyWindow, MeterChoice};
+pub use assemble::early_stopping;
+pub use meters::{open_meter, open_monitor, EnergyWindow, MeterChoice, WindowReadings};
 pub use panic_guard::{catch_panic, install_quiet_panic_hook};
 pub use run_one::{run_one, Environment, RunFailure};
 pub use sut_adapter::WorkloadSut;
+pub use trial::{cooldown_for, TrialOutcome};

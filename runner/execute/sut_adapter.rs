@@ -13,9 +13,7 @@ impl SystemUnderTest for WorkloadSut<'_> {
     }
 
     fn issue(&mut self, samples: &[usize]) -> Result<(), HarnessError> {
-        self.0
-            .run(samples)
-            .map_err(|e| HarnessError::Sut(e.to_string()))
+        self.0.run(samples).map_err(|e| HarnessError::Sut(e.to_string()))
     }
 
     fn sync(&mut self) -> Result<(), HarnessError> {

@@ -6,6 +6,7 @@
 mod offline;
 mod order;
 mod outcome;
+mod server;
 mod settings;
 mod single_stream;
 mod sut;
@@ -32,6 +33,7 @@ pub fn run_scenario(
     match settings.scenario {
         Scenario::SingleStream => single_stream::run(sut, settings, observer, stop),
         Scenario::Offline => offline::run(sut, settings, observer, stop),
+        Scenario::Server => server::run(sut, settings, observer, stop),
     }
 }
 

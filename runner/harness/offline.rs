@@ -5,9 +5,7 @@
 use std::sync::atomic::AtomicBool;
 
 use super::window::{timed_window, warm_up};
-use super::{
-    HarnessError, SampleOrder, ScenarioOutcome, ScenarioSettings, SystemUnderTest, WindowObserver,
-};
+use super::{HarnessError, SampleOrder, ScenarioOutcome, ScenarioSettings, SystemUnderTest, WindowObserver};
 
 /// Margin over the warm-up's estimate, so that one pass usually suffices.
 const SIZING_MARGIN: f64 = 1.1;
@@ -49,6 +47,7 @@ mod tests {
             min_duration: Duration::from_secs(2),
             min_queries: 5,
             seed: 1,
+            target_qps: None,
         }
     }
 

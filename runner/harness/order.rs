@@ -13,11 +13,7 @@ pub struct SampleOrder {
 impl SampleOrder {
     /// A stream over `count` samples (`count` > 0) seeded by `seed`.
     pub fn new(count: usize, seed: u64) -> Self {
-        let mut order = Self {
-            rng: SplitMix64::new(seed),
-            pass: (0..count).collect(),
-            next: 0,
-        };
+        let mut order = Self { rng: SplitMix64::new(seed), pass: (0..count).collect(), next: 0 };
         order.rng.shuffle(&mut order.pass);
         order
     }

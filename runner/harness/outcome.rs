@@ -25,6 +25,8 @@ pub struct ScenarioOutcome {
     pub warmup_queries: u64,
     /// How long the warm-up lasted.
     pub warmup: Duration,
+    /// Server scenario: how late each query was issued after its scheduled time.
+    pub scheduler_lateness_ns: Option<Histogram<u64>>,
 }
 
 impl ScenarioOutcome {

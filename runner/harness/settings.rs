@@ -15,6 +15,8 @@ pub enum Scenario {
     SingleStream,
     /// All samples at once, in batches; throughput is the figure.
     Offline,
+    /// Poisson arrivals at a target rate; latency from the scheduled time.
+    Server,
 }
 
 impl Scenario {
@@ -23,6 +25,7 @@ impl Scenario {
         match self {
             Scenario::SingleStream => "single-stream",
             Scenario::Offline => "offline",
+            Scenario::Server => "server",
         }
     }
 }
@@ -46,22 +49,26 @@ pub struct ScenarioSettings {
     pub min_duration: Duration,
     /// The measured window holds at least this many queries.
     pub min_queries: u64,
-    /// Seed of the sample order.
+    /// Seed of the sample order (and of the server's arrival schedule).
     pub seed: u64,
+    /// Server scenario: mean arrival rate, queries per second.
+    pub target_qps: Option<f64>,
 }
 
 impl ScenarioSettings {
     /// Rejects settings that cannot produce a measurement.
     pub fn check(&self) -> Result<(), HarnessError> {
         if self.batch_size == 0 {
-            return Err(HarnessError::BadSettings(
-                "batch size must be at least 1".into(),
-            ));
+            return Err(HarnessError::BadSettings("batch size must be at least 1".into()));
         }
         if self.min_queries == 0 {
-            return Err(HarnessError::BadSettings(
-                "min_queries must be at least 1".into(),
-            ));
+            return Err(HarnessError::BadSettings("min_queries must be at least 1".into()));
+        }
+        if self.scenario == Scenario::Server {
+            match self.target_qps {
+                Some(r) if r.is_finite() && r > 0.0 => {}
+                _ => return Err(HarnessError::BadSettings("the server scenario needs a positive target_qps".into())),
+            }
         }
         Ok(())
     }

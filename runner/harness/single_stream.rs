@@ -5,9 +5,7 @@
 use std::sync::atomic::AtomicBool;
 
 use super::window::{timed_window, warm_up};
-use super::{
-    HarnessError, SampleOrder, ScenarioOutcome, ScenarioSettings, SystemUnderTest, WindowObserver,
-};
+use super::{HarnessError, SampleOrder, ScenarioOutcome, ScenarioSettings, SystemUnderTest, WindowObserver};
 
 pub(super) fn run(
     sut: &mut dyn SystemUnderTest,
@@ -17,7 +15,6 @@ pub(super) fn run(
 ) -> Result<ScenarioOutcome, HarnessError> {
     let mut order = SampleOrder::new(sut.sample_count(), settings.seed);
     let warm = warm_up(sut, &mut order, settings, stop)?;
-    let more =
-        |queries: u64, elapsed| queries < settings.min_queries || elapsed < settings.min_duration;
+    let more = |queries: u64, elapsed| queries < settings.min_queries || elapsed < settings.min_duration;
     timed_window(sut, &mut order, settings, observer, stop, warm, &more)
 }

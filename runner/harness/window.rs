@@ -5,9 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::outcome::{latency_histogram, record};
-use super::{
-    HarnessError, SampleOrder, ScenarioOutcome, ScenarioSettings, SystemUnderTest, WindowObserver,
-};
+use super::{HarnessError, SampleOrder, ScenarioOutcome, ScenarioSettings, SystemUnderTest, WindowObserver};
 
 /// Issues queries untimed for `settings.warmup` (at least one), then syncs.
 /// Returns the number of warm-up queries and how long they took.
@@ -73,5 +71,6 @@ pub(super) fn timed_window(
         latency_ns,
         warmup_queries: warm.0,
         warmup: warm.1,
+        scheduler_lateness_ns: None,
     })
 }

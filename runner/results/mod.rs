@@ -6,5 +6,8 @@ mod record;
 mod writer;
 
 pub use provenance::{os_description, DeviceProvenance, Provenance};
-pub use record::{Performance, RunRecord, RunSettings, Warmup, SCHEMA_VERSION};
+pub use record::{
+    EarlyStoppingEstimate, PeakProbe, Performance, RunRecord, RunSettings, ServerStats, TrialRecord, TrialStats,
+    Warmup, SCHEMA_VERSION,
+};
 pub use writer::{write_atomic, ResultsDir};

@@ -92,16 +92,9 @@ pub struct Provenance {
 pub fn os_description() -> String {
     let pretty = std::fs::read_to_string("/etc/os-release")
         .ok()
-        .and_then(|t| {
-            t.lines().find_map(|l| {
-                l.strip_prefix("PRETTY_NAME=")
-                    .map(|v| v.trim_matches('"').to_string())
-            })
-        })
+        .and_then(|t| t.lines().find_map(|l| l.strip_prefix("PRETTY_NAME=").map(|v| v.trim_matches('"').to_string())))
         .unwrap_or_else(|| std::env::consts::OS.to_string());
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-        .map(|s| s.trim().to_string())
-        .ok();
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").map(|s| s.trim().to_string()).ok();
     match kernel {
         Some(k) => format!("{pretty} (kernel {k}, {})", std::env::consts::ARCH),
         None => format!("{pretty} ({})", std::env::consts::ARCH),

@@ -4,11 +4,15 @@ use serde::{Deserialize, Serialize};
 use wattbench_suites::{DataCard, ModelCard, QualityReport};
 
 use super::Provenance;
-use crate::energy::EnergyReport;
+use crate::device::DeviceState;
+use crate::energy::{EnergyReport, IdleMeasurement};
+use crate::stats::uncertainty::Spread;
 use crate::stats::LatencySummary;
+use crate::validity::Verdict;
 
 /// Version of this schema; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: repeated trials, verdicts, intervals, the server scenario.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One run's result.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -41,10 +45,22 @@ pub struct RunRecord {
     pub queries: u64,
     /// Length of the measured window, seconds.
     pub duration_s: f64,
-    /// Samples (inferences) per second over the window.
+    /// Samples (inferences) per second: the mean over trials.
     pub throughput_per_s: f64,
-    /// Per-query latency, nanoseconds, with the serialised HDR histogram.
+    /// 95% bootstrap interval of that mean (null with one trial).
+    pub throughput_ci95_per_s: Option<[f64; 2]>,
+    /// Per-query latency over every trial, nanoseconds, with the serialised HDR histogram.
     pub latency_ns: LatencySummary,
+    /// The latency percentile bounded with MLPerf's early-stopping rule.
+    pub latency_early_stopping: EarlyStoppingEstimate,
+    /// VALID or INVALID, with every failed rule, its bound and its fix.
+    pub verdict: Verdict,
+    /// Each trial on its own.
+    pub trials: Vec<TrialRecord>,
+    /// Spread of the per-trial figures.
+    pub trial_stats: TrialStats,
+    /// Server scenario figures (null for other scenarios).
+    pub server: Option<ServerStats>,
     /// Energy over the measured window.
     pub energy: EnergyReport,
     /// Quality on the held test split.
@@ -94,4 +110,93 @@ pub struct RunSettings {
     pub idle_s: f64,
     /// Seed of the sample order.
     pub seed: u64,
+    /// Trials of this configuration.
+    pub trials: usize,
+    /// Pause before each trial after the first, seconds (jittered ±50%).
+    pub cooldown_s: f64,
+}
+
+/// One trial of a configuration.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TrialRecord {
+    /// 0-based trial index.
+    pub trial: usize,
+    /// Queries in the window.
+    pub queries: u64,
+    /// Samples in the window.
+    pub samples: u64,
+    /// Window length, seconds.
+    pub duration_s: f64,
+    /// Samples per second in this trial.
+    pub throughput_per_s: f64,
+    /// Median latency of this trial, nanoseconds.
+    pub latency_p50_ns: u64,
+    /// 99th percentile latency of this trial, nanoseconds.
+    pub latency_p99_ns: u64,
+    /// Pause before the trial, seconds.
+    pub cooldown_s: f64,
+    /// Idle measured just before the trial.
+    pub idle_before: Option<IdleMeasurement>,
+    /// Idle measured just after the trial.
+    pub idle_after: Option<IdleMeasurement>,
+    /// Device state when the window opened.
+    pub device_start: Option<DeviceState>,
+    /// Device state when the window closed.
+    pub device_end: Option<DeviceState>,
+    /// This trial's energy (idle: the mean of before and after).
+    pub energy: EnergyReport,
+}
+
+/// The spread of the per-trial figures.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct TrialStats {
+    /// Throughput across trials.
+    pub throughput_per_s: Spread,
+    /// Gross J/inference across trials (null when unmeasured).
+    pub j_per_inference: Option<Spread>,
+    /// Net J/inference across trials (null when unmeasured).
+    pub net_j_per_inference: Option<Spread>,
+}
+
+/// A latency percentile bounded at a confidence by MLPerf's early-stopping rule.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct EarlyStoppingEstimate {
+    /// The percentile (0.99).
+    pub percentile: f64,
+    /// The confidence (0.99).
+    pub confidence: f64,
+    /// Queries timed.
+    pub queries: u64,
+    /// Queries needed before any bound exists.
+    pub queries_needed: u64,
+    /// The bound, nanoseconds; null when too few queries were timed.
+    pub latency_ns: Option<u64>,
+}
+
+/// The server scenario's own figures.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ServerStats {
+    /// Mean arrival rate asked for, queries per second.
+    pub target_qps: f64,
+    /// Queries served per second of window.
+    pub achieved_qps: f64,
+    /// The latency bound, nanoseconds.
+    pub latency_bound_ns: u64,
+    /// How late the scheduler issued queries after their scheduled times.
+    pub scheduler_lateness_ns: LatencySummary,
+    /// Every probe of a `--find-peak` search (empty otherwise).
+    pub peak_search: Vec<PeakProbe>,
+}
+
+/// One probe of a peak search.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PeakProbe {
+    /// Rate tried, queries per second.
+    pub target_qps: f64,
+    /// Rate served.
+    pub achieved_qps: f64,
+    /// Early-stopping p99 latency, nanoseconds.
+    pub p99_ns: Option<u64>,
+    /// Whether the probe was VALID.
+    pub valid: bool,
 }

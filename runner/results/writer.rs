@@ -16,16 +16,7 @@ pub struct ResultsDir {
 impl ResultsDir {
     /// Creates a fresh folder for `suite` under `root`.
     pub fn create(root: &Path, suite: &str, stamp: &str) -> std::io::Result<Self> {
-        let safe: String = suite
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let safe: String = suite.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
         let base = root.join(format!("{safe}-{stamp}"));
         let mut path = base.clone();
         let mut n = 1;
@@ -68,10 +59,7 @@ mod tests {
         let path = write_atomic(dir.path(), "a.json", &serde_json::json!({"x": 1})).unwrap();
         let back: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
         assert_eq!(back["x"], 1);
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["a.json"]);
     }
 

@@ -72,16 +72,8 @@ mod tests {
         }
         let s = LatencySummary::from_histogram(&h).unwrap();
         // 3 significant digits: each percentile within 0.1% of the exact value.
-        for (got, exact) in [
-            (s.p50, 500_000.0),
-            (s.p90, 900_000.0),
-            (s.p99, 990_000.0),
-            (s.p999, 999_000.0),
-        ] {
-            assert!(
-                (got as f64 - exact).abs() / exact < 1e-3,
-                "{got} vs {exact}"
-            );
+        for (got, exact) in [(s.p50, 500_000.0), (s.p90, 900_000.0), (s.p99, 990_000.0), (s.p999, 999_000.0)] {
+            assert!((got as f64 - exact).abs() / exact < 1e-3, "{got} vs {exact}");
         }
         assert_eq!(s.count, 1000);
         assert!((s.mean - 500_500.0).abs() / 500_500.0 < 1e-3);

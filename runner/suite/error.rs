@@ -41,28 +41,15 @@ pub enum SuiteError {
 
 impl SuiteError {
     /// An error at byte range `span` of `text`, naming the field found there.
-    pub(crate) fn at(
-        file: &str,
-        text: &str,
-        span: Option<Range<usize>>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub(crate) fn at(file: &str, text: &str, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
         let offset = span.map(|s| s.start).unwrap_or(0).min(text.len());
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
         let column = before[line_start..].chars().count() + 1;
         let line_text = text[line_start..].lines().next().unwrap_or("");
-        let field = field_on_line(line_text, column)
-            .map(|f| format!("field `{f}`: "))
-            .unwrap_or_default();
-        SuiteError::At {
-            file: file.into(),
-            line,
-            column,
-            field,
-            message: message.into(),
-        }
+        let field = field_on_line(line_text, column).map(|f| format!("field `{f}`: ")).unwrap_or_default();
+        SuiteError::At { file: file.into(), line, column, field, message: message.into() }
     }
 }
 
@@ -93,31 +80,17 @@ mod tests {
     fn points_at_line_column_and_field() {
         let text = "name = \"x\"\n[defaults]\nwarmup_s = \"long\"\n";
         let offset = text.find("\"long\"").unwrap();
-        let err = SuiteError::at(
-            "s.toml",
-            text,
-            Some(offset..offset + 6),
-            "invalid type: string, expected f64",
-        );
-        assert_eq!(
-            err.to_string(),
-            "s.toml:3:12: field `warmup_s`: invalid type: string, expected f64"
-        );
+        let err = SuiteError::at("s.toml", text, Some(offset..offset + 6), "invalid type: string, expected f64");
+        assert_eq!(err.to_string(), "s.toml:3:12: field `warmup_s`: invalid type: string, expected f64");
     }
 
     #[test]
     fn field_inside_an_inline_table() {
-        assert_eq!(
-            field_on_line("params = { hidden = 0, layers = -1 }", 33).as_deref(),
-            Some("layers")
-        );
+        assert_eq!(field_on_line("params = { hidden = 0, layers = -1 }", 33).as_deref(), Some("layers"));
     }
 
     #[test]
     fn span_on_the_key_itself() {
-        assert_eq!(
-            field_on_line("batchsize = [1]", 1).as_deref(),
-            Some("batchsize")
-        );
+        assert_eq!(field_on_line("batchsize = [1]", 1).as_deref(), Some("batchsize"));
     }
 }

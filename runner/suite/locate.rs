@@ -25,46 +25,24 @@ pub struct SuiteSource {
 pub fn load_suite(name_or_path: &str) -> Result<SuiteSource, SuiteError> {
     let looks_like_path = name_or_path.ends_with(".toml") || name_or_path.contains('/');
     let (file, text) = if looks_like_path || Path::new(name_or_path).is_file() {
-        let text = std::fs::read_to_string(name_or_path).map_err(|e| SuiteError::Unreadable {
-            file: name_or_path.into(),
-            reason: e.to_string(),
-        })?;
+        let text = std::fs::read_to_string(name_or_path)
+            .map_err(|e| SuiteError::Unreadable { file: name_or_path.into(), reason: e.to_string() })?;
         (name_or_path.to_string(), text)
     } else if let Some(builtin) = manifests::builtin(name_or_path) {
         (builtin.file.to_string(), builtin.text.to_string())
     } else {
-        let builtin = manifests::BUILTIN
-            .iter()
-            .map(|s| s.name)
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(SuiteError::Unknown {
-            name: name_or_path.into(),
-            builtin,
-        });
+        let builtin = manifests::BUILTIN.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
+        return Err(SuiteError::Unknown { name: name_or_path.into(), builtin });
     };
     let manifest = parse_manifest(&file, &text)?;
-    let sha256 = Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok(SuiteSource {
-        file,
-        manifest,
-        text,
-        sha256,
-    })
+    let sha256 = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    Ok(SuiteSource { file, manifest, text, sha256 })
 }
 
 /// Parses a suite's text, mapping TOML errors to file:line:column.
 pub(crate) fn parse_manifest(file: &str, text: &str) -> Result<Manifest, SuiteError> {
     toml::from_str::<Manifest>(text).map_err(|e| {
-        let lines: Vec<&str> = e
-            .message()
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
+        let lines: Vec<&str> = e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect();
         SuiteError::at(file, text, e.span(), lines.join("; "))
     })
 }
@@ -85,26 +63,20 @@ mod tests {
     #[test]
     fn unknown_name_lists_builtins() {
         let err = load_suite("quik").unwrap_err().to_string();
-        assert!(
-            err.starts_with("unknown suite `quik` (built-in: quick"),
-            "{err}"
-        );
+        assert!(err.starts_with("unknown suite `quik` (built-in: quick"), "{err}");
     }
 
     #[test]
     fn unknown_field_names_line_and_field() {
-        let text = "name = \"t\"\n\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\nbatchsize = [1]\n";
+        let text =
+            "name = \"t\"\n\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\nbatchsize = [1]\n";
         let err = parse_manifest("t.toml", text).unwrap_err().to_string();
-        assert!(
-            err.starts_with("t.toml:6:1: field `batchsize`: unknown field `batchsize`"),
-            "{err}"
-        );
+        assert!(err.starts_with("t.toml:6:1: field `batchsize`: unknown field `batchsize`"), "{err}");
     }
 
     #[test]
     fn bad_scenario_names_the_value() {
-        let text =
-            "name = \"t\"\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"server-ish\"]\n";
+        let text = "name = \"t\"\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"server-ish\"]\n";
         let err = parse_manifest("t.toml", text).unwrap_err().to_string();
         assert!(err.starts_with("t.toml:4:"), "{err}");
         assert!(err.contains("server-ish"), "{err}");
@@ -113,9 +85,7 @@ mod tests {
 
     #[test]
     fn toml_syntax_error_is_located() {
-        let err = parse_manifest("t.toml", "name = \"t\"\n[defaults\n")
-            .unwrap_err()
-            .to_string();
+        let err = parse_manifest("t.toml", "name = \"t\"\n[defaults\n").unwrap_err().to_string();
         assert!(err.starts_with("t.toml:2:"), "{err}");
     }
 }

@@ -41,6 +41,14 @@ pub struct Defaults {
     pub idle_s: Option<Spanned<f64>>,
     /// Seed of the sample order.
     pub seed: Option<u64>,
+    /// Repeated trials per configuration.
+    pub trials: Option<Spanned<u64>>,
+    /// Pause before each trial (jittered ±50%, seeded), seconds.
+    pub cooldown_s: Option<Spanned<f64>>,
+    /// Server scenario: mean arrival rate, queries per second.
+    pub target_qps: Option<Spanned<f64>>,
+    /// Server scenario: the p99 latency bound, milliseconds.
+    pub latency_bound_ms: Option<Spanned<f64>>,
 }
 
 /// One `[[run]]` table.
@@ -71,6 +79,14 @@ pub struct RunEntry {
     pub idle_s: Option<Spanned<f64>>,
     /// Seed of the sample order.
     pub seed: Option<u64>,
+    /// Repeated trials per configuration.
+    pub trials: Option<Spanned<u64>>,
+    /// Pause before each trial, seconds.
+    pub cooldown_s: Option<Spanned<f64>>,
+    /// Server scenario: mean arrival rate, queries per second.
+    pub target_qps: Option<Spanned<f64>>,
+    /// Server scenario: the p99 latency bound, milliseconds.
+    pub latency_bound_ms: Option<Spanned<f64>>,
 }
 
 impl RunEntry {
@@ -85,6 +101,10 @@ impl RunEntry {
             min_queries: self.min_queries.clone(),
             idle_s: self.idle_s.clone(),
             seed: self.seed,
+            trials: self.trials.clone(),
+            cooldown_s: self.cooldown_s.clone(),
+            target_qps: self.target_qps.clone(),
+            latency_bound_ms: self.latency_bound_ms.clone(),
         }
     }
 }

@@ -22,8 +22,14 @@ pub struct PlannedRun {
     pub precision: Precision,
     /// The harness's settings.
     pub settings: ScenarioSettings,
-    /// Idle measurement before the run.
+    /// Idle measurement before (and after) each trial.
     pub idle: Duration,
+    /// Repeated trials of this configuration.
+    pub trials: usize,
+    /// Pause before each trial (jittered ±50%).
+    pub cooldown: Duration,
+    /// Server scenario: the p99 latency bound.
+    pub latency_bound: Option<Duration>,
 }
 
 const DEFAULT_WARMUP_S: f64 = 2.0;
@@ -31,23 +37,17 @@ const DEFAULT_MIN_DURATION_S: f64 = 10.0;
 const DEFAULT_MIN_QUERIES: u64 = 64;
 const DEFAULT_IDLE_S: f64 = 3.0;
 const DEFAULT_SEED: u64 = 2026;
+const DEFAULT_TRIALS: u64 = 3;
+const DEFAULT_COOLDOWN_S: f64 = 1.0;
+const MAX_TRIALS: u64 = 100;
 
 struct Ctx<'a> {
     src: &'a SuiteSource,
 }
 
 impl Ctx<'_> {
-    fn err<T>(
-        &self,
-        span: std::ops::Range<usize>,
-        msg: impl Into<String>,
-    ) -> Result<T, SuiteError> {
-        Err(SuiteError::at(
-            &self.src.file,
-            &self.src.text,
-            Some(span),
-            msg,
-        ))
+    fn err<T>(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> Result<T, SuiteError> {
+        Err(SuiteError::at(&self.src.file, &self.src.text, Some(span), msg))
     }
 
     fn seconds(
@@ -58,9 +58,7 @@ impl Ctx<'_> {
     ) -> Result<Duration, SuiteError> {
         match own.as_ref().or(shared.as_ref()) {
             None => Ok(Duration::from_secs_f64(default)),
-            Some(v)
-                if v.get_ref().is_finite() && *v.get_ref() >= 0.0 && *v.get_ref() < 86_400.0 =>
-            {
+            Some(v) if v.get_ref().is_finite() && *v.get_ref() >= 0.0 && *v.get_ref() < 86_400.0 => {
                 Ok(Duration::from_secs_f64(*v.get_ref()))
             }
             Some(v) => self.err(v.span(), "must be a number of seconds from 0 to 86400"),
@@ -78,14 +76,9 @@ impl Ctx<'_> {
         }
         match own.devices.as_ref().or(shared.devices.as_ref()) {
             None => Ok(vec![DeviceSpec::Auto]),
-            Some(list) => list
-                .iter()
-                .map(|d| {
-                    d.get_ref()
-                        .parse::<DeviceSpec>()
-                        .or_else(|e| self.err(d.span(), e))
-                })
-                .collect(),
+            Some(list) => {
+                list.iter().map(|d| d.get_ref().parse::<DeviceSpec>().or_else(|e| self.err(d.span(), e))).collect()
+            }
         }
     }
 }
@@ -94,8 +87,7 @@ fn params_json(entry: &RunEntry, ctx: &Ctx<'_>) -> Result<serde_json::Value, Sui
     let Some(table) = &entry.params else {
         return Ok(serde_json::json!({}));
     };
-    let value =
-        serde_json::to_value(table.get_ref()).or_else(|e| ctx.err(table.span(), e.to_string()))?;
+    let value = serde_json::to_value(table.get_ref()).or_else(|e| ctx.err(table.span(), e.to_string()))?;
     let id = entry.workload.get_ref();
     match wattbench_suites::validate_params(id, &value) {
         Ok(()) => Ok(value),
@@ -104,33 +96,18 @@ fn params_json(entry: &RunEntry, ctx: &Ctx<'_>) -> Result<serde_json::Value, Sui
 }
 
 /// Expands `src` into runs, in file order. `cli_device` replaces the suite's devices.
-pub fn plan(
-    src: &SuiteSource,
-    cli_device: Option<DeviceSpec>,
-) -> Result<Vec<PlannedRun>, SuiteError> {
+pub fn plan(src: &SuiteSource, cli_device: Option<DeviceSpec>) -> Result<Vec<PlannedRun>, SuiteError> {
     let ctx = Ctx { src };
     let shared = &src.manifest.defaults;
     if src.manifest.run.is_empty() {
-        return Err(SuiteError::at(
-            &src.file,
-            &src.text,
-            None,
-            "the suite has no [[run]] entries",
-        ));
+        return Err(SuiteError::at(&src.file, &src.text, None, "the suite has no [[run]] entries"));
     }
     let mut runs = Vec::new();
     for entry in &src.manifest.run {
         let id = entry.workload.get_ref();
         if !wattbench_suites::catalogue().iter().any(|w| &w.id == id) {
-            let known = wattbench_suites::catalogue()
-                .into_iter()
-                .map(|w| w.id)
-                .collect::<Vec<_>>()
-                .join(", ");
-            return ctx.err(
-                entry.workload.span(),
-                format!("unknown workload `{id}` (known: {known})"),
-            );
+            let known = wattbench_suites::catalogue().into_iter().map(|w| w.id).collect::<Vec<_>>().join(", ");
+            return ctx.err(entry.workload.span(), format!("unknown workload `{id}` (known: {known})"));
         }
         let params = params_json(entry, &ctx)?;
         let own = &entry.overrides();
@@ -141,31 +118,44 @@ pub fn plan(
         let batches = match &entry.batch_sizes {
             None => vec![1],
             Some(b) if b.get_ref().is_empty() || b.get_ref().contains(&0) => {
-                return ctx.err(
-                    b.span(),
-                    "batch sizes must be a non-empty list of positive integers",
-                )
+                return ctx.err(b.span(), "batch sizes must be a non-empty list of positive integers")
             }
             Some(b) => b.get_ref().clone(),
         };
-        let precisions = own
-            .precisions
-            .clone()
-            .or_else(|| shared.precisions.clone())
-            .unwrap_or_else(|| vec![Precision::F32]);
+        let precisions =
+            own.precisions.clone().or_else(|| shared.precisions.clone()).unwrap_or_else(|| vec![Precision::F32]);
         let min_queries = match own.min_queries.as_ref().or(shared.min_queries.as_ref()) {
             Some(q) if *q.get_ref() == 0 => return ctx.err(q.span(), "must be at least 1"),
             Some(q) => *q.get_ref(),
             None => DEFAULT_MIN_QUERIES,
         };
         let warmup = ctx.seconds(&own.warmup_s, &shared.warmup_s, DEFAULT_WARMUP_S)?;
-        let min_duration = ctx.seconds(
-            &own.min_duration_s,
-            &shared.min_duration_s,
-            DEFAULT_MIN_DURATION_S,
-        )?;
+        let min_duration = ctx.seconds(&own.min_duration_s, &shared.min_duration_s, DEFAULT_MIN_DURATION_S)?;
         let idle = ctx.seconds(&own.idle_s, &shared.idle_s, DEFAULT_IDLE_S)?;
         let seed = own.seed.or(shared.seed).unwrap_or(DEFAULT_SEED);
+        let trials = match own.trials.as_ref().or(shared.trials.as_ref()) {
+            Some(t) if !(1..=MAX_TRIALS).contains(t.get_ref()) => {
+                return ctx.err(t.span(), format!("must be from 1 to {MAX_TRIALS}"))
+            }
+            Some(t) => *t.get_ref() as usize,
+            None => DEFAULT_TRIALS as usize,
+        };
+        let cooldown = ctx.seconds(&own.cooldown_s, &shared.cooldown_s, DEFAULT_COOLDOWN_S)?;
+        let target_qps = match own.target_qps.as_ref().or(shared.target_qps.as_ref()) {
+            Some(q) if !(q.get_ref().is_finite() && *q.get_ref() > 0.0) => {
+                return ctx.err(q.span(), "must be a positive rate in queries per second")
+            }
+            q => q.map(|q| *q.get_ref()),
+        };
+        let latency_bound = match own.latency_bound_ms.as_ref().or(shared.latency_bound_ms.as_ref()) {
+            Some(b) if !(b.get_ref().is_finite() && *b.get_ref() > 0.0) => {
+                return ctx.err(b.span(), "must be a positive number of milliseconds")
+            }
+            b => b.map(|b| Duration::from_secs_f64(*b.get_ref() / 1e3)),
+        };
+        if scenarios.contains(&Scenario::Server) && (target_qps.is_none() || latency_bound.is_none()) {
+            return ctx.err(entry.scenarios.span(), "the server scenario needs target_qps and latency_bound_ms");
+        }
         for device in ctx.devices(own, shared, cli_device)? {
             for &precision in &precisions {
                 for &batch_size in &batches {
@@ -177,6 +167,7 @@ pub fn plan(
                             min_duration,
                             min_queries,
                             seed,
+                            target_qps: target_qps.filter(|_| scenario == Scenario::Server),
                         };
                         runs.push(PlannedRun {
                             workload: id.clone(),
@@ -185,6 +176,9 @@ pub fn plan(
                             precision,
                             settings,
                             idle,
+                            trials,
+                            cooldown,
+                            latency_bound: latency_bound.filter(|_| scenario == Scenario::Server),
                         });
                     }
                 }
@@ -201,12 +195,7 @@ mod tests {
 
     fn source(text: &str) -> SuiteSource {
         let manifest = parse_manifest("t.toml", text).unwrap();
-        SuiteSource {
-            file: "t.toml".into(),
-            manifest,
-            text: text.into(),
-            sha256: String::new(),
-        }
+        SuiteSource { file: "t.toml".into(), manifest, text: text.into(), sha256: String::new() }
     }
 
     const HEAD: &str = "name = \"t\"\n[defaults]\nmin_duration_s = 1.5\n";
@@ -215,31 +204,22 @@ mod tests {
     fn expands_lists_in_order_with_defaults() {
         let text = format!("{HEAD}[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"single-stream\", \"offline\"]\nbatch_sizes = [1, 8]\nmin_queries = 5\n");
         let runs = plan(&source(&text), None).unwrap();
-        let shape: Vec<_> = runs
-            .iter()
-            .map(|r| (r.settings.batch_size, r.settings.scenario))
-            .collect();
+        let shape: Vec<_> = runs.iter().map(|r| (r.settings.batch_size, r.settings.scenario)).collect();
         assert_eq!(
             shape,
-            [
-                (1, Scenario::SingleStream),
-                (1, Scenario::Offline),
-                (8, Scenario::SingleStream),
-                (8, Scenario::Offline)
-            ]
+            [(1, Scenario::SingleStream), (1, Scenario::Offline), (8, Scenario::SingleStream), (8, Scenario::Offline)]
         );
         assert!(runs
             .iter()
-            .all(|r| r.settings.min_duration == Duration::from_millis(1500)
-                && r.settings.min_queries == 5));
-        assert!(runs
-            .iter()
-            .all(|r| r.device == DeviceSpec::Auto && r.precision == Precision::F32));
+            .all(|r| r.settings.min_duration == Duration::from_millis(1500) && r.settings.min_queries == 5));
+        assert!(runs.iter().all(|r| r.device == DeviceSpec::Auto && r.precision == Precision::F32));
     }
 
     #[test]
     fn cli_device_replaces_the_suites() {
-        let text = format!("{HEAD}devices = [\"cuda:0\", \"cpu\"]\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\n");
+        let text = format!(
+            "{HEAD}devices = [\"cuda:0\", \"cpu\"]\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\n"
+        );
         let runs = plan(&source(&text), Some(DeviceSpec::Cpu)).unwrap();
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].device, DeviceSpec::Cpu);
@@ -247,45 +227,31 @@ mod tests {
 
     #[test]
     fn unknown_workload_is_located() {
-        let text =
-            format!("{HEAD}[[run]]\nworkload = \"load-forcast\"\nscenarios = [\"offline\"]\n");
+        let text = format!("{HEAD}[[run]]\nworkload = \"load-forcast\"\nscenarios = [\"offline\"]\n");
         let err = plan(&source(&text), None).unwrap_err().to_string();
-        assert_eq!(
-            err,
-            "t.toml:5:12: field `workload`: unknown workload `load-forcast` (known: load-forecast)"
-        );
+        assert_eq!(err, "t.toml:5:12: field `workload`: unknown workload `load-forcast` (known: load-forecast)");
     }
 
     #[test]
     fn bad_params_are_located_and_explained() {
-        let text = format!("{HEAD}[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\nparams = {{ hidden = 0 }}\n");
+        let text = format!(
+            "{HEAD}[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\nparams = {{ hidden = 0 }}\n"
+        );
         let err = plan(&source(&text), None).unwrap_err().to_string();
-        assert_eq!(err, "t.toml:7:10: field `params`: workload `load-forecast`: parameter `hidden`: must be at least 1");
+        assert_eq!(
+            err,
+            "t.toml:7:10: field `params`: workload `load-forecast`: parameter `hidden`: must be at least 1"
+        );
     }
 
     #[test]
     fn zero_batch_and_bad_device_and_negative_seconds() {
         let run = "[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\n";
-        let zero = plan(&source(&format!("{HEAD}{run}batch_sizes = [4, 0]\n")), None)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            zero.contains("field `batch_sizes`: batch sizes must be"),
-            "{zero}"
-        );
-        let dev = plan(&source(&format!("{HEAD}devices = [\"tpu\"]\n{run}")), None)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            dev.starts_with("t.toml:4:") && dev.contains("unknown device `tpu`"),
-            "{dev}"
-        );
-        let neg = plan(&source(&format!("{HEAD}{run}warmup_s = -1.0\n")), None)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            neg.contains("field `warmup_s`: must be a number of seconds"),
-            "{neg}"
-        );
+        let zero = plan(&source(&format!("{HEAD}{run}batch_sizes = [4, 0]\n")), None).unwrap_err().to_string();
+        assert!(zero.contains("field `batch_sizes`: batch sizes must be"), "{zero}");
+        let dev = plan(&source(&format!("{HEAD}devices = [\"tpu\"]\n{run}")), None).unwrap_err().to_string();
+        assert!(dev.starts_with("t.toml:4:") && dev.contains("unknown device `tpu`"), "{dev}");
+        let neg = plan(&source(&format!("{HEAD}{run}warmup_s = -1.0\n")), None).unwrap_err().to_string();
+        assert!(neg.contains("field `warmup_s`: must be a number of seconds"), "{neg}");
     }
 }

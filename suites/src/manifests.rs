@@ -14,16 +14,8 @@ pub struct BuiltinSuite {
 
 /// Every built-in suite.
 pub const BUILTIN: &[BuiltinSuite] = &[
-    BuiltinSuite {
-        name: "quick",
-        file: "suites/quick.toml",
-        text: include_str!("../quick.toml"),
-    },
-    BuiltinSuite {
-        name: "ett",
-        file: "suites/ett.toml",
-        text: include_str!("../ett.toml"),
-    },
+    BuiltinSuite { name: "quick", file: "suites/quick.toml", text: include_str!("../quick.toml") },
+    BuiltinSuite { name: "ett", file: "suites/ett.toml", text: include_str!("../ett.toml") },
 ];
 
 /// Looks a built-in suite up by name.

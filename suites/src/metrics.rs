@@ -23,10 +23,7 @@ pub enum MetricError {
 
 fn check(pred: &[f32], target: &[f32]) -> Result<(), MetricError> {
     if pred.len() != target.len() {
-        return Err(MetricError::LengthMismatch {
-            pred: pred.len(),
-            target: target.len(),
-        });
+        return Err(MetricError::LengthMismatch { pred: pred.len(), target: target.len() });
     }
     if pred.is_empty() {
         return Err(MetricError::Empty);
@@ -37,22 +34,14 @@ fn check(pred: &[f32], target: &[f32]) -> Result<(), MetricError> {
 /// Mean squared error.
 pub fn mse(pred: &[f32], target: &[f32]) -> Result<f64, MetricError> {
     check(pred, target)?;
-    let sum: f64 = pred
-        .iter()
-        .zip(target)
-        .map(|(&p, &t)| (f64::from(p) - f64::from(t)).powi(2))
-        .sum();
+    let sum: f64 = pred.iter().zip(target).map(|(&p, &t)| (f64::from(p) - f64::from(t)).powi(2)).sum();
     Ok(sum / pred.len() as f64)
 }
 
 /// Mean absolute error.
 pub fn mae(pred: &[f32], target: &[f32]) -> Result<f64, MetricError> {
     check(pred, target)?;
-    let sum: f64 = pred
-        .iter()
-        .zip(target)
-        .map(|(&p, &t)| (f64::from(p) - f64::from(t)).abs())
-        .sum();
+    let sum: f64 = pred.iter().zip(target).map(|(&p, &t)| (f64::from(p) - f64::from(t)).abs()).sum();
     Ok(sum / pred.len() as f64)
 }
 
@@ -98,15 +87,9 @@ mod tests {
 
     #[test]
     fn length_and_empty_errors() {
-        assert_eq!(
-            mse(&[1.0], &[1.0, 2.0]),
-            Err(MetricError::LengthMismatch { pred: 1, target: 2 })
-        );
+        assert_eq!(mse(&[1.0], &[1.0, 2.0]), Err(MetricError::LengthMismatch { pred: 1, target: 2 }));
         assert_eq!(mae(&[], &[]), Err(MetricError::Empty));
         assert_eq!(mape(&[], &[]), Err(MetricError::Empty));
-        assert_eq!(
-            mae(&[1.0], &[]).unwrap_err().to_string(),
-            "length mismatch: 1 predictions vs 0 targets"
-        );
+        assert_eq!(mae(&[1.0], &[]).unwrap_err().to_string(), "length mismatch: 1 predictions vs 0 targets");
     }
 }

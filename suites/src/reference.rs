@@ -38,17 +38,8 @@ mod tests {
     fn every_card_parses_and_matches_its_weights() {
         for r in REFERENCE {
             let card: TrainCard = serde_json::from_str(r.card).unwrap();
-            assert_eq!(
-                card.weights_sha256,
-                crate::fingerprint::sha256_hex(r.mpk),
-                "{}",
-                r.name
-            );
-            assert!(
-                card.test_metric < card.test_baseline,
-                "{}: the reference beats its baseline",
-                r.name
-            );
+            assert_eq!(card.weights_sha256, crate::fingerprint::sha256_hex(r.mpk), "{}", r.name);
+            assert!(card.test_metric < card.test_baseline, "{}: the reference beats its baseline", r.name);
         }
     }
 }

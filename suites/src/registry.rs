@@ -17,21 +17,11 @@ pub fn catalogue() -> Vec<WorkloadInfo> {
 }
 
 fn unknown(id: &str) -> WorkloadError {
-    let known = catalogue()
-        .into_iter()
-        .map(|w| w.id)
-        .collect::<Vec<_>>()
-        .join(", ");
-    WorkloadError::UnknownWorkload {
-        id: id.into(),
-        known,
-    }
+    let known = catalogue().into_iter().map(|w| w.id).collect::<Vec<_>>().join(", ");
+    WorkloadError::UnknownWorkload { id: id.into(), known }
 }
 
-fn params<T: serde::de::DeserializeOwned>(
-    id: &str,
-    value: &serde_json::Value,
-) -> Result<T, WorkloadError> {
+fn params<T: serde::de::DeserializeOwned>(id: &str, value: &serde_json::Value) -> Result<T, WorkloadError> {
     serde_json::from_value(value.clone()).map_err(|e| WorkloadError::BadParameter {
         workload: id.into(),
         name: "params".into(),
@@ -44,12 +34,11 @@ pub fn validate_params(id: &str, value: &serde_json::Value) -> Result<(), Worklo
     match id {
         load_forecast::ID => {
             let p: LoadForecastParams = params(id, value)?;
-            p.check()
-                .map_err(|(name, reason)| WorkloadError::BadParameter {
-                    workload: id.into(),
-                    name: name.into(),
-                    reason,
-                })
+            p.check().map_err(|(name, reason)| WorkloadError::BadParameter {
+                workload: id.into(),
+                name: name.into(),
+                reason,
+            })
         }
         _ => Err(unknown(id)),
     }
@@ -98,23 +87,13 @@ mod tests {
 
     #[test]
     fn unknown_workload_lists_the_known_ones() {
-        let err = validate_params("load-forcast", &serde_json::json!({}))
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            err,
-            "unknown workload `load-forcast` (known: load-forecast)"
-        );
+        let err = validate_params("load-forcast", &serde_json::json!({})).unwrap_err().to_string();
+        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast)");
     }
 
     #[test]
     fn bad_parameter_names_the_workload() {
-        let err = validate_params("load-forecast", &serde_json::json!({"layers": 0}))
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            err,
-            "workload `load-forecast`: parameter `layers`: must be at least 1"
-        );
+        let err = validate_params("load-forecast", &serde_json::json!({"layers": 0})).unwrap_err().to_string();
+        assert_eq!(err, "workload `load-forecast`: parameter `layers`: must be at least 1");
     }
 }

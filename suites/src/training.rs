@@ -19,13 +19,7 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        Self {
-            epochs: 12,
-            batch_size: 64,
-            learning_rate: 3e-3,
-            stride: 2,
-            seed: 7,
-        }
+        Self { epochs: 12, batch_size: 64, learning_rate: 3e-3, stride: 2, seed: 7 }
     }
 }
 

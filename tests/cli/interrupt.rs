@@ -12,16 +12,8 @@ fn sigint_keeps_finished_results() {
     let mut suite = tiny_suite(0.3, &[("offline", 4)]);
     suite.push_str("\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"single-stream\"]\nmin_duration_s = 600.0\nparams = { hours = 1200, input_len = 24, horizon = 6, hidden = 8 }\n");
     std::fs::write(dir.path().join("s.toml"), suite).unwrap();
-    let mut child = Command::new(bin())
-        .args([
-            "run",
-            "--suite",
-            "s.toml",
-            "--device",
-            "cpu",
-            "--results",
-            "out",
-        ])
+    let child = Command::new(bin())
+        .args(["run", "--suite", "s.toml", "--device", "cpu", "--results", "out"])
         .current_dir(dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -34,10 +26,7 @@ fn sigint_keeps_finished_results() {
         std::thread::sleep(Duration::from_millis(50));
     }
     std::thread::sleep(Duration::from_millis(500));
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
@@ -46,8 +35,7 @@ fn sigint_keeps_finished_results() {
     assert!(!err.contains("panicked"), "{err}");
     let files = result_files(&out);
     assert_eq!(files.len(), 1);
-    let doc: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
     assert_eq!(doc["scenario"], "offline");
     let leftovers: Vec<_> = std::fs::read_dir(files[0].parent().unwrap())
         .unwrap()

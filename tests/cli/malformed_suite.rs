@@ -5,10 +5,7 @@ use super::support::*;
 fn run_suite(text: &str) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.toml"), text).unwrap();
-    wattbench(
-        dir.path(),
-        &["run", "--suite", "bad.toml", "--device", "cpu"],
-    )
+    wattbench(dir.path(), &["run", "--suite", "bad.toml", "--device", "cpu"])
 }
 
 fn error_line(o: &std::process::Output) -> String {
@@ -21,19 +18,16 @@ fn error_line(o: &std::process::Output) -> String {
 
 #[test]
 fn unknown_field_is_named_with_its_line() {
-    let o = run_suite("name = \"b\"\n\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\nbatchsize = [4]\n");
-    let e = error_line(&o);
-    assert!(
-        e.starts_with("error: bad.toml:6:1: field `batchsize`: unknown field `batchsize`"),
-        "{e}"
+    let o = run_suite(
+        "name = \"b\"\n\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\nbatchsize = [4]\n",
     );
+    let e = error_line(&o);
+    assert!(e.starts_with("error: bad.toml:6:1: field `batchsize`: unknown field `batchsize`"), "{e}");
 }
 
 #[test]
 fn unknown_workload_is_named_with_the_known_ones() {
-    let o = run_suite(
-        "name = \"b\"\n[[run]]\nworkload = \"load-forcast\"\nscenarios = [\"offline\"]\n",
-    );
+    let o = run_suite("name = \"b\"\n[[run]]\nworkload = \"load-forcast\"\nscenarios = [\"offline\"]\n");
     let e = error_line(&o);
     assert_eq!(e, "error: bad.toml:3:12: field `workload`: unknown workload `load-forcast` (known: load-forecast)");
 }
@@ -42,14 +36,16 @@ fn unknown_workload_is_named_with_the_known_ones() {
 fn wrong_type_and_bad_values_are_located() {
     let o = run_suite("name = \"b\"\n[defaults]\nmin_duration_s = \"ten\"\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\n");
     let e = error_line(&o);
+    assert!(e.starts_with("error: bad.toml:3:18: field `min_duration_s`:"), "{e}");
+
+    let o = run_suite(
+        "name = \"b\"\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\nparams = { hidden = 0 }\n",
+    );
+    let e = error_line(&o);
     assert!(
-        e.starts_with("error: bad.toml:3:18: field `min_duration_s`:"),
+        e.contains("bad.toml:5:10: field `params`: workload `load-forecast`: parameter `hidden`: must be at least 1"),
         "{e}"
     );
-
-    let o = run_suite("name = \"b\"\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\nparams = { hidden = 0 }\n");
-    let e = error_line(&o);
-    assert!(e.contains("bad.toml:5:10: field `params`: workload `load-forecast`: parameter `hidden`: must be at least 1"), "{e}");
 }
 
 #[test]
@@ -61,10 +57,7 @@ fn broken_toml_missing_file_and_unknown_suite() {
     let e = error_line(&wattbench(dir.path(), &["run", "--suite", "nowhere.toml"]));
     assert!(e.starts_with("error: nowhere.toml: "), "{e}");
     let e = error_line(&wattbench(dir.path(), &["run", "--suite", "quik"]));
-    assert!(
-        e.starts_with("error: unknown suite `quik` (built-in: quick"),
-        "{e}"
-    );
+    assert!(e.starts_with("error: unknown suite `quik` (built-in: quick"), "{e}");
 }
 
 #[test]
@@ -76,8 +69,5 @@ fn cuda_device_without_a_driver_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let o = wattbench(dir.path(), &["run", "--device", "cuda:0"]);
     let e = error_line(&o);
-    assert!(
-        e.starts_with("error: cuda:0 is not usable: libcuda not found"),
-        "{e}"
-    );
+    assert!(e.starts_with("error: cuda:0 is not usable: libcuda not found"), "{e}");
 }

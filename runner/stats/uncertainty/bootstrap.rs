@@ -16,12 +16,7 @@ pub const DEFAULT_RESAMPLES: usize = 10_000;
 /// the empirical `(1-confidence)/2` and `(1+confidence)/2` quantiles of the
 /// resample means (linear interpolation). For a single value returns `[v, v]`.
 /// Errors on empty/non-finite input, confidence outside (0, 1), zero resamples.
-pub fn bootstrap_mean_ci(
-    values: &[f64],
-    confidence: f64,
-    resamples: usize,
-    seed: u64,
-) -> Result<[f64; 2], StatsError> {
+pub fn bootstrap_mean_ci(values: &[f64], confidence: f64, resamples: usize, seed: u64) -> Result<[f64; 2], StatsError> {
     check_finite(values)?;
     if !in_unit_open(confidence) {
         return Err(StatsError::InvalidConfidence(confidence));
@@ -34,26 +29,18 @@ pub fn bootstrap_mean_ci(
     }
     let n = values.len();
     let mut means: Vec<f64> = Vec::new();
-    means
-        .try_reserve_exact(resamples)
-        .map_err(|_| StatsError::TooLarge(resamples))?;
+    means.try_reserve_exact(resamples).map_err(|_| StatsError::TooLarge(resamples))?;
     let mut rng = SplitMix64::new(seed);
     let mut scratch = vec![0.0; n];
     for _ in 0..resamples {
         for s in scratch.iter_mut() {
-            *s = values
-                .get(rng.next_below(n as u64) as usize)
-                .copied()
-                .unwrap_or(0.0);
+            *s = values.get(rng.next_below(n as u64) as usize).copied().unwrap_or(0.0);
         }
         means.push(mean(&scratch));
     }
     means.sort_by(f64::total_cmp);
     let alpha = 1.0 - confidence;
-    Ok([
-        quantile_sorted(&means, alpha / 2.0),
-        quantile_sorted(&means, 1.0 - alpha / 2.0),
-    ])
+    Ok([quantile_sorted(&means, alpha / 2.0), quantile_sorted(&means, 1.0 - alpha / 2.0)])
 }
 
 /// Linear-interpolated quantile of an ascending slice; 0 for an empty slice.
@@ -130,10 +117,7 @@ mod tests {
         assert!(bootstrap_mean_ci(&[1.0, f64::INFINITY], 0.95, 10, 0).is_err());
         assert!(bootstrap_mean_ci(&[1.0, 2.0], 1.0, 10, 0).is_err());
         assert!(bootstrap_mean_ci(&[1.0, 2.0], f64::NAN, 10, 0).is_err());
-        assert_eq!(
-            bootstrap_mean_ci(&[1.0, 2.0], 0.9, 0, 0),
-            Err(StatsError::ZeroResamples)
-        );
+        assert_eq!(bootstrap_mean_ci(&[1.0, 2.0], 0.9, 0, 0), Err(StatsError::ZeroResamples));
         assert!(bootstrap_mean_ci(&[1.0, 2.0], 0.9, usize::MAX, 0).is_err());
         let big = bootstrap_mean_ci(&[f64::MAX, -f64::MAX, f64::MAX], 0.9, 100, 0).unwrap();
         assert!(big[0].is_finite() && big[1].is_finite());

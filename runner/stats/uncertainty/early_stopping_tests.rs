@@ -18,8 +18,7 @@ fn brute_rank(p: f64, c: f64, n: u64) -> Option<u64> {
     let mut cdf = 0.0;
     for j in 0..n {
         let (ju, nu) = (j as usize, n as usize);
-        let lpmf =
-            lf[nu] - lf[ju] - lf[nu - ju] + j as f64 * p.ln() + (n - j) as f64 * (1.0 - p).ln();
+        let lpmf = lf[nu] - lf[ju] - lf[nu - ju] + j as f64 * p.ln() + (n - j) as f64 * (1.0 - p).ln();
         cdf += lpmf.exp();
         if cdf >= c {
             return Some(j + 1);
@@ -41,13 +40,7 @@ fn min_queries_known_values() {
 
 #[test]
 fn matches_brute_force_small_n() {
-    for &(p, c) in &[
-        (0.99, 0.99),
-        (0.9, 0.99),
-        (0.5, 0.95),
-        (0.1, 0.95),
-        (0.97, 0.5),
-    ] {
+    for &(p, c) in &[(0.99, 0.99), (0.9, 0.99), (0.5, 0.95), (0.1, 0.95), (0.97, 0.5)] {
         let e = es(p, c);
         for n in (1..=1500).step_by(7) {
             assert_eq!(e.rank(n), brute_rank(p, c, n), "p={p} c={c} n={n}");
@@ -58,12 +51,8 @@ fn matches_brute_force_small_n() {
 #[test]
 fn monotone_and_at_least_ceil_pn() {
     // Ranges straddle the exact/normal switch (n·p·q = 1000).
-    let cases: [(f64, std::ops::RangeInclusive<u64>); 4] = [
-        (0.99, 1..=5_000),
-        (0.99, 100_000..=102_100),
-        (0.5, 3_500..=4_500),
-        (0.1, 10_500..=11_800),
-    ];
+    let cases: [(f64, std::ops::RangeInclusive<u64>); 4] =
+        [(0.99, 1..=5_000), (0.99, 100_000..=102_100), (0.5, 3_500..=4_500), (0.1, 10_500..=11_800)];
     for (p, range) in cases {
         let e = es(p, 0.99);
         let mut prev = 0;
@@ -83,11 +72,7 @@ fn normal_agrees_with_exact_near_switch() {
     for &p in &[0.99, 0.9, 0.5, 0.1] {
         let e = es(p, 0.99);
         let n = (NORMAL_APPROX_THRESHOLD / (p * (1.0 - p))) as u64;
-        let exact = if p >= 0.5 {
-            e.rank_exact_upper(n)
-        } else {
-            e.rank_exact_lower(n)
-        };
+        let exact = if p >= 0.5 { e.rank_exact_upper(n) } else { e.rank_exact_lower(n) };
         let approx = e.rank_normal(n);
         assert!(exact.abs_diff(approx) <= 1, "p={p}: {exact} vs {approx}");
     }
@@ -108,10 +93,7 @@ fn invalid_parameters_never_panic() {
     assert!(EarlyStopping::new(1.0, 0.99).is_err());
     assert!(EarlyStopping::new(0.99, 0.0).is_err());
     assert!(EarlyStopping::new(f64::NAN, 0.5).is_err());
-    let bad = EarlyStopping {
-        percentile: f64::NAN,
-        confidence: 2.0,
-    };
+    let bad = EarlyStopping { percentile: f64::NAN, confidence: 2.0 };
     assert_eq!(bad.rank(1000), None);
     assert_eq!(bad.min_queries(), u64::MAX);
     let e = es(0.99, 0.99);

@@ -67,11 +67,7 @@ pub(crate) fn mean(values: &[f64]) -> f64 {
         // Mathematically the mean lies in [min, max]; clamp rounding overshoot.
         let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        values
-            .iter()
-            .map(|v| v / n)
-            .sum::<f64>()
-            .clamp(lo.min(hi), hi.max(lo))
+        values.iter().map(|v| v / n).sum::<f64>().clamp(lo.min(hi), hi.max(lo))
     }
 }
 
@@ -87,10 +83,7 @@ mod tests {
     #[test]
     fn finite_checks() {
         assert_eq!(check_finite(&[]), Err(StatsError::Empty));
-        assert_eq!(
-            check_finite(&[1.0, f64::NAN]),
-            Err(StatsError::NonFinite { index: 1 })
-        );
+        assert_eq!(check_finite(&[1.0, f64::NAN]), Err(StatsError::NonFinite { index: 1 }));
         assert!(check_finite(&[1.0, 2.0]).is_ok());
     }
 

@@ -17,8 +17,7 @@ pub fn poisson_schedule(rate_per_s: f64, count: usize, seed: u64) -> Result<Vec<
     }
     let mean_gap_ns = 1e9 / rate_per_s;
     let mut out: Vec<u64> = Vec::new();
-    out.try_reserve_exact(count)
-        .map_err(|_| StatsError::TooLarge(count))?;
+    out.try_reserve_exact(count).map_err(|_| StatsError::TooLarge(count))?;
     let mut rng = SplitMix64::new(seed);
     let mut t = 0.0_f64;
     for _ in 0..count {

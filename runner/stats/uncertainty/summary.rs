@@ -3,9 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::stats::uncertainty::bootstrap::{
-    bootstrap_mean_ci, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES,
-};
+use crate::stats::uncertainty::bootstrap::{bootstrap_mean_ci, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES};
 use crate::stats::uncertainty::{check_finite, mean, StatsError};
 
 /// Summary of the spread of a set of measurements.
@@ -37,25 +35,8 @@ pub fn spread(values: &[f64], seed: u64) -> Result<Spread, StatsError> {
     let cv = if m == 0.0 { 0.0 } else { std_dev / m.abs() };
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let ci95 = if n < 2 {
-        None
-    } else {
-        Some(bootstrap_mean_ci(
-            values,
-            DEFAULT_CONFIDENCE,
-            DEFAULT_RESAMPLES,
-            seed,
-        )?)
-    };
-    Ok(Spread {
-        n,
-        mean: m,
-        std_dev,
-        cv,
-        min,
-        max,
-        ci95,
-    })
+    let ci95 = if n < 2 { None } else { Some(bootstrap_mean_ci(values, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, seed)?) };
+    Ok(Spread { n, mean: m, std_dev, cv, min, max, ci95 })
 }
 
 /// Two-pass sample standard deviation; rescales to avoid intermediate overflow.
@@ -93,10 +74,7 @@ mod tests {
         assert_eq!((s.min, s.max), (2.0, 9.0));
         let ci = s.ci95.unwrap();
         assert!(ci[0] < 5.0 && 5.0 < ci[1]);
-        assert_eq!(
-            s,
-            spread(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0], 1).unwrap()
-        );
+        assert_eq!(s, spread(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0], 1).unwrap());
     }
 
     #[test]
@@ -119,10 +97,7 @@ mod tests {
     #[test]
     fn rejects_bad_input() {
         assert_eq!(spread(&[], 0), Err(StatsError::Empty));
-        assert_eq!(
-            spread(&[1.0, f64::NAN], 0),
-            Err(StatsError::NonFinite { index: 1 })
-        );
+        assert_eq!(spread(&[1.0, f64::NAN], 0), Err(StatsError::NonFinite { index: 1 }));
         assert!(spread(&[f64::NEG_INFINITY], 0).is_err());
     }
 

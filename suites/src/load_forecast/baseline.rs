@@ -21,9 +21,7 @@ pub fn seasonal_naive(
     let starts = window_starts(series, &range, spec, norm)?;
     let first_origin = range.start + spec.input_len;
     if season == 0 || season > first_origin {
-        return Err(DataError::Invalid(format!(
-            "season {season} needs 1..={first_origin} steps of history"
-        )));
+        return Err(DataError::Invalid(format!("season {season} needs 1..={first_origin} steps of history")));
     }
     let mut out = Vec::with_capacity(starts.len().saturating_mul(spec.horizon));
     for &s in &starts {
@@ -42,37 +40,17 @@ mod tests {
     #[test]
     fn seasonal_naive_repeats_last_season() {
         let s = tiny();
-        let norm = Normaliser {
-            mean: vec![0.0, 0.0],
-            std: vec![1.0, 1.0],
-        };
-        let spec = WindowSpec {
-            input_len: 2,
-            horizon: 3,
-            stride: 1,
-        };
+        let norm = Normaliser { mean: vec![0.0, 0.0], std: vec![1.0, 1.0] };
+        let spec = WindowSpec { input_len: 2, horizon: 3, stride: 1 };
         // Origins 2 and 3; season 2 → sources o-2, o-1, o-2.
-        assert_eq!(
-            seasonal_naive(&s, 0..6, &spec, &norm, 2).unwrap(),
-            vec![0.0, 1.0, 0.0, 1.0, 2.0, 1.0]
-        );
-        assert_eq!(
-            seasonal_naive(&s, 0..6, &spec, &norm, 1).unwrap(),
-            vec![1.0, 1.0, 1.0, 2.0, 2.0, 2.0]
-        );
+        assert_eq!(seasonal_naive(&s, 0..6, &spec, &norm, 2).unwrap(), vec![0.0, 1.0, 0.0, 1.0, 2.0, 1.0]);
+        assert_eq!(seasonal_naive(&s, 0..6, &spec, &norm, 1).unwrap(), vec![1.0, 1.0, 1.0, 2.0, 2.0, 2.0]);
         // Season longer than the input reaches before range.start.
-        let one = WindowSpec {
-            input_len: 1,
-            horizon: 1,
-            stride: 1,
-        };
+        let one = WindowSpec { input_len: 1, horizon: 1, stride: 1 };
         assert_eq!(seasonal_naive(&s, 2..4, &one, &norm, 3).unwrap(), vec![0.0]);
         assert!(seasonal_naive(&s, 0..6, &spec, &norm, 3).is_err());
         assert!(seasonal_naive(&s, 0..6, &spec, &norm, 0).is_err());
         let w = make_windows(&s, 0..6, &spec, &norm).unwrap();
-        assert_eq!(
-            seasonal_naive(&s, 0..6, &spec, &norm, 2).unwrap().len(),
-            w.targets.len()
-        );
+        assert_eq!(seasonal_naive(&s, 0..6, &spec, &norm, 2).unwrap().len(), w.targets.len());
     }
 }

@@ -80,10 +80,7 @@ pub fn stamp_of_hour(hour_number: i64, is_holiday: bool) -> CalendarStamp {
 /// `YYYY-MM-DD HH:00:00`.
 pub fn format_hour(hour_number: i64) -> String {
     let (y, m, d) = civil_from_days(hour_number.div_euclid(24));
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:00:00",
-        hour_number.rem_euclid(24)
-    )
+    format!("{y:04}-{m:02}-{d:02} {:02}:00:00", hour_number.rem_euclid(24))
 }
 
 /// Why a timestamp string could not be turned into an hour number.
@@ -166,17 +163,8 @@ mod tests {
     fn parses_hours() {
         assert_eq!(parse_hour("2016-07-01 05:00:00"), Ok(16_983 * 24 + 5));
         assert_eq!(parse_hour("2016-07-01T05:00"), Ok(16_983 * 24 + 5));
-        assert_eq!(
-            parse_hour("2016-07-01 05:00:01"),
-            Err(DateProblem::NotWholeHour)
-        );
-        for bad in [
-            "2016-07-01",
-            "2016-7-01 05:00",
-            "2016-07-01 5:00",
-            "2016-07-01 05:60",
-            "+016-07-01 05:00",
-        ] {
+        assert_eq!(parse_hour("2016-07-01 05:00:01"), Err(DateProblem::NotWholeHour));
+        for bad in ["2016-07-01", "2016-7-01 05:00", "2016-07-01 5:00", "2016-07-01 05:60", "+016-07-01 05:00"] {
             assert!(matches!(parse_hour(bad), Err(DateProblem::Bad(_))), "{bad}");
         }
     }

@@ -11,10 +11,7 @@ use std::path::Path;
 /// file, the 1-based line and the column.
 pub fn load_ett_csv(path: &Path, target: &str) -> Result<HourlySeries, DataError> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| DataError::Io {
-        path: origin.clone(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|source| DataError::Io { path: origin.clone(), source })?;
     parse_ett_str(&text, &origin, target)
 }
 
@@ -26,26 +23,13 @@ pub fn load_ett_csv(path: &Path, target: &str) -> Result<HourlySeries, DataError
 /// Blank lines are ignored. `is_holiday` is always false.
 pub fn parse_ett_str(text: &str, origin: &str, target: &str) -> Result<HourlySeries, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l))
-        .filter(|(_, l)| !l.trim().is_empty());
-    let empty = |reason: &str| DataError::Empty {
-        path: origin.to_string(),
-        reason: reason.to_string(),
-    };
+    let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty());
+    let empty = |reason: &str| DataError::Empty { path: origin.to_string(), reason: reason.to_string() };
     let (_, header) = lines.next().ok_or_else(|| empty("file is empty"))?;
     let columns: Vec<String> = header.split(',').map(|c| c.trim().to_string()).collect();
-    let bad_header = |reason: String| DataError::BadHeader {
-        path: origin.to_string(),
-        reason,
-    };
+    let bad_header = |reason: String| DataError::BadHeader { path: origin.to_string(), reason };
     if columns.first().map(String::as_str) != Some("date") {
-        return Err(bad_header(format!(
-            "first column must be \"date\", found \"{}\"",
-            columns[0]
-        )));
+        return Err(bad_header(format!("first column must be \"date\", found \"{}\"", columns[0])));
     }
     for (i, c) in columns.iter().enumerate() {
         if c.is_empty() {
@@ -56,15 +40,11 @@ pub fn parse_ett_str(text: &str, origin: &str, target: &str) -> Result<HourlySer
         }
     }
     let value_cols = &columns[1..];
-    let target_idx =
-        value_cols
-            .iter()
-            .position(|c| c == target)
-            .ok_or_else(|| DataError::MissingColumn {
-                path: origin.to_string(),
-                column: target.to_string(),
-                available: value_cols.to_vec(),
-            })?;
+    let target_idx = value_cols.iter().position(|c| c == target).ok_or_else(|| DataError::MissingColumn {
+        path: origin.to_string(),
+        column: target.to_string(),
+        available: value_cols.to_vec(),
+    })?;
 
     let mut channels: Vec<Vec<f32>> = vec![Vec::new(); value_cols.len()];
     let mut calendar = Vec::new();
@@ -85,30 +65,18 @@ pub fn parse_ett_str(text: &str, origin: &str, target: &str) -> Result<HourlySer
             column: column.to_string(),
             reason,
         };
-        let not_hourly = |reason: String| DataError::NotHourly {
-            path: origin.to_string(),
-            line,
-            reason,
-        };
+        let not_hourly = |reason: String| DataError::NotHourly { path: origin.to_string(), line, reason };
         let hour = parse_hour(fields[0]).map_err(|r| match r {
             DateProblem::Bad(reason) => malformed("date", reason),
-            DateProblem::NotWholeHour => {
-                not_hourly(format!("\"{}\" is not on a whole hour", fields[0]))
-            }
+            DateProblem::NotWholeHour => not_hourly(format!("\"{}\" is not on a whole hour", fields[0])),
         })?;
         if let Some(p) = prev_hour.filter(|&p| hour != p + 1) {
             let (want, prev) = (format_hour(p + 1), format_hour(p));
-            return Err(not_hourly(format!(
-                "expected {want} after {prev}, found {}",
-                fields[0]
-            )));
+            return Err(not_hourly(format!("expected {want} after {prev}, found {}", fields[0])));
         }
         prev_hour = Some(hour);
-        for ((field, name), channel) in fields[1..].iter().zip(value_cols).zip(channels.iter_mut())
-        {
-            let v: f32 = field
-                .parse()
-                .map_err(|_| malformed(name, format!("not a number: \"{field}\"")))?;
+        for ((field, name), channel) in fields[1..].iter().zip(value_cols).zip(channels.iter_mut()) {
+            let v: f32 = field.parse().map_err(|_| malformed(name, format!("not a number: \"{field}\"")))?;
             if !v.is_finite() {
                 return Err(malformed(name, format!("not a finite number: \"{field}\"")));
             }
@@ -155,10 +123,7 @@ mod tests {
         assert_eq!(s.covariate_names, names);
         assert_eq!(s.covariates[0], vec![5.827_f32, 5.69]);
         let c = s.calendar[1];
-        assert_eq!(
-            (c.hour_of_day, c.day_of_week, c.day_of_year, c.is_holiday),
-            (1, 4, 182, false)
-        );
+        assert_eq!((c.hour_of_day, c.day_of_week, c.day_of_year, c.is_holiday), (1, 4, 182, false));
         s.validate().unwrap();
         let s = parse_ett_str(&format!("{HEADER}\n{ROW0}"), "x", "HULL").unwrap();
         assert_eq!(s.target, vec![2.009_f32]);
@@ -215,15 +180,10 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(err(&text, "OT"), want);
         }
-        let missing =
-            "ETTh1.csv: no column \"load\" (available: HUFL, HULL, MUFL, MULL, LUFL, LULL, OT)";
+        let missing = "ETTh1.csv: no column \"load\" (available: HUFL, HULL, MUFL, MULL, LUFL, LULL, OT)";
         assert_eq!(err(HEADER, "load"), missing);
-        assert!(
-            err(&with("01:00:00", "24:00:00"), "OT").contains("line 3, column \"date\": bad date")
-        );
-        assert!(
-            err(&with("2016-07-01", "16-7-1"), "OT").contains("line 3, column \"date\": bad date")
-        );
+        assert!(err(&with("01:00:00", "24:00:00"), "OT").contains("line 3, column \"date\": bad date"));
+        assert!(err(&with("2016-07-01", "16-7-1"), "OT").contains("line 3, column \"date\": bad date"));
     }
 
     #[test]
@@ -232,15 +192,7 @@ mod tests {
         let b = ROW1.replace("2016-07-01 01:00:00", "2017-01-01 00:00:00");
         let s = parse_ett_str(&format!("{HEADER}\n{a}\n{b}"), "x", "OT").unwrap();
         let c = (s.calendar[0], s.calendar[1]);
-        assert_eq!(
-            (
-                c.0.day_of_year,
-                c.1.day_of_year,
-                c.0.day_of_week,
-                c.1.day_of_week
-            ),
-            (365, 0, 5, 6)
-        );
+        assert_eq!((c.0.day_of_year, c.1.day_of_year, c.0.day_of_week, c.1.day_of_week), (365, 0, 5, 6));
     }
 
     #[test]
@@ -260,23 +212,15 @@ mod tests {
     fn data_dir() -> Option<PathBuf> {
         let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let env_dir = std::env::var_os("WATTBENCH_DATA_DIR").map(PathBuf::from);
-        let relative = [
-            manifest.join("../../shared/data"),
-            manifest.join("../shared/data"),
-        ];
-        env_dir
-            .into_iter()
-            .chain(relative)
-            .find(|d| d.join("ett/ETTh1.csv").is_file())
+        let relative = [manifest.join("../../shared/data"), manifest.join("../shared/data")];
+        env_dir.into_iter().chain(relative).find(|d| d.join("ett/ETTh1.csv").is_file())
     }
 
     #[test]
     fn real_etth1_when_present() {
         let Some(dir) = data_dir() else {
             eprintln!("skipping real_etth1_when_present: ett/ETTh1.csv not found under");
-            eprintln!(
-                "  $WATTBENCH_DATA_DIR, CARGO_MANIFEST_DIR/../../shared/data or ../shared/data"
-            );
+            eprintln!("  $WATTBENCH_DATA_DIR, CARGO_MANIFEST_DIR/../../shared/data or ../shared/data");
             return;
         };
         let s = load_ett_csv(&dir.join("ett/ETTh1.csv"), "OT").unwrap();

@@ -30,7 +30,6 @@ pub fn info() -> WorkloadInfo {
         sector: "electricity".into(),
         task: "day-ahead load forecast (168 h in, 24 h out)".into(),
         model: "LSTM".into(),
-        quality_gate: "MAPE (synthetic) or normalised MSE (ETT) below the seasonal-naive forecast"
-            .into(),
+        quality_gate: "MAPE (synthetic) or normalised MSE (ETT) below the seasonal-naive forecast".into(),
     }
 }

@@ -61,11 +61,7 @@ impl<B: Backend> LoadForecaster<B> {
     pub fn new(shape: &ForecasterShape, device: &B::Device) -> Self {
         let lstms = (0..shape.layers)
             .map(|layer| {
-                let input = if layer == 0 {
-                    shape.features
-                } else {
-                    shape.hidden
-                };
+                let input = if layer == 0 { shape.features } else { shape.hidden };
                 LstmConfig::new(input, shape.hidden, true).init(device)
             })
             .collect();
@@ -93,13 +89,7 @@ mod tests {
     use burn::backend::Flex;
 
     fn shape() -> ForecasterShape {
-        ForecasterShape {
-            features: 3,
-            hidden: 4,
-            layers: 2,
-            input_len: 5,
-            horizon: 2,
-        }
+        ForecasterShape { features: 3, hidden: 4, layers: 2, input_len: 5, horizon: 2 }
     }
 
     #[test]

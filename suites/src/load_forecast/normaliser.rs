@@ -24,20 +24,9 @@ impl Normaliser {
             let end = range.end.min(values.len());
             let slice = values.get(range.start.min(end)..end).unwrap_or(&[]);
             let n = slice.len() as f64;
-            let m = if slice.is_empty() {
-                0.0
-            } else {
-                slice.iter().map(|&v| f64::from(v)).sum::<f64>() / n
-            };
-            let var = if slice.is_empty() {
-                1.0
-            } else {
-                slice
-                    .iter()
-                    .map(|&v| (f64::from(v) - m).powi(2))
-                    .sum::<f64>()
-                    / n
-            };
+            let m = if slice.is_empty() { 0.0 } else { slice.iter().map(|&v| f64::from(v)).sum::<f64>() / n };
+            let var =
+                if slice.is_empty() { 1.0 } else { slice.iter().map(|&v| (f64::from(v) - m).powi(2)).sum::<f64>() / n };
             let s = var.sqrt() as f32;
             mean.push(m as f32);
             std.push(if s > 0.0 && s.is_finite() { s } else { 1.0 });
@@ -47,10 +36,7 @@ impl Normaliser {
 
     fn params(&self, channel: usize) -> (f32, f32) {
         let s = self.std.get(channel).copied().unwrap_or(1.0);
-        (
-            self.mean.get(channel).copied().unwrap_or(0.0),
-            if s == 0.0 { 1.0 } else { s },
-        )
+        (self.mean.get(channel).copied().unwrap_or(0.0), if s == 0.0 { 1.0 } else { s })
     }
 
     /// `(v - mean) / std` for `channel`; an unknown channel leaves `v` as is.

@@ -80,10 +80,7 @@ impl LoadForecastParams {
         }
         let min_hours = 4 * (self.input_len + self.horizon);
         if self.data == DataChoice::Synthetic && self.hours < min_hours {
-            return Err((
-                "hours",
-                format!("must be at least {min_hours} (four windows of history + horizon)"),
-            ));
+            return Err(("hours", format!("must be at least {min_hours} (four windows of history + horizon)")));
         }
         Ok(())
     }
@@ -100,19 +97,14 @@ mod tests {
 
     #[test]
     fn zero_hidden_is_named() {
-        let p = LoadForecastParams {
-            hidden: 0,
-            ..Default::default()
-        };
+        let p = LoadForecastParams { hidden: 0, ..Default::default() };
         assert_eq!(p.check().map_err(|e| e.0), Err("hidden"));
     }
 
     #[test]
     fn unknown_fields_are_rejected() {
         let v = serde_json::json!({ "hiden": 3 });
-        let err = serde_json::from_value::<LoadForecastParams>(v)
-            .unwrap_err()
-            .to_string();
+        let err = serde_json::from_value::<LoadForecastParams>(v).unwrap_err().to_string();
         assert!(err.contains("unknown field `hiden`"), "{err}");
     }
 }

@@ -43,18 +43,9 @@ impl StagedData {
     }
 
     /// Scores normalised predictions against normalised targets.
-    pub(crate) fn score(
-        &self,
-        norm: &windows::Normaliser,
-        pred: &[f32],
-        target: &[f32],
-    ) -> Result<f64, WorkloadError> {
+    pub(crate) fn score(&self, norm: &windows::Normaliser, pred: &[f32], target: &[f32]) -> Result<f64, WorkloadError> {
         if self.mape {
-            let scale = |v: &[f32]| {
-                v.iter()
-                    .map(|&x| norm.denormalise(0, x))
-                    .collect::<Vec<_>>()
-            };
+            let scale = |v: &[f32]| v.iter().map(|&x| norm.denormalise(0, x)).collect::<Vec<_>>();
             Ok(metrics::mape(&scale(pred), &scale(target))?)
         } else {
             Ok(metrics::mse(pred, target)?)
@@ -82,51 +73,31 @@ pub(crate) fn forecaster_shape(p: &LoadForecastParams, series: &HourlySeries) ->
     }
 }
 
-pub(crate) fn stage_data(
-    p: &LoadForecastParams,
-    ctx: &PrepareContext,
-) -> Result<StagedData, WorkloadError> {
+pub(crate) fn stage_data(p: &LoadForecastParams, ctx: &PrepareContext) -> Result<StagedData, WorkloadError> {
     match p.data {
         DataChoice::Synthetic => {
-            let cfg = synthetic::SyntheticLoadConfig {
-                seed: p.seed,
-                hours: p.hours,
-                ..Default::default()
-            };
+            let cfg = synthetic::SyntheticLoadConfig { seed: p.seed, hours: p.hours, ..Default::default() };
             let series = synthetic::generate(&cfg)?;
             let mut channels: Vec<&[f32]> = vec![&series.target];
             channels.extend(series.covariates.iter().map(Vec::as_slice));
             let sha256 = fingerprint::sha256_f32(&channels);
             let split = windows::Split::by_fractions(series.len(), 0.7, 0.1)?;
             let source = format!("synthetic utility load, seed {}, {} h", p.seed, p.hours);
-            Ok(StagedData {
-                series,
-                split,
-                source,
-                sha256,
-                mape: true,
-                season: 168,
-            })
+            Ok(StagedData { series, split, source, sha256, mape: true, season: 168 })
         }
         DataChoice::Ett => {
             let path = ctx.resolve_data_path(&p.ett_file);
             let series = ett::load_ett_csv(&path, &p.ett_target)?;
-            let sha256 =
-                fingerprint::sha256_file(&path).map_err(|e| WorkloadError::BadParameter {
-                    workload: "load-forecast".into(),
-                    name: "ett_file".into(),
-                    reason: format!("{}: {e}", path.display()),
-                })?;
+            let sha256 = fingerprint::sha256_file(&path).map_err(|e| WorkloadError::BadParameter {
+                workload: "load-forecast".into(),
+                name: "ett_file".into(),
+                reason: format!("{}: {e}", path.display()),
+            })?;
             let split = windows::Split::ett_standard(series.len())?;
-            let source = format!("ETT file {} (target {})", path.display(), p.ett_target);
-            Ok(StagedData {
-                series,
-                split,
-                source,
-                sha256,
-                mape: false,
-                season: 24,
-            })
+            // Name the file as the suite names it: an absolute local path says
+            // nothing to another lab, and the sha256 identifies the data.
+            let source = format!("ETT file {} (target {})", p.ett_file, p.ett_target);
+            Ok(StagedData { series, split, source, sha256, mape: false, season: 24 })
         }
     }
 }
@@ -142,47 +113,23 @@ fn load_weights<B: Backend>(
     let expected = model.num_params();
     let (model, source, shown) = match spec.strip_prefix(reference::PREFIX) {
         Some(name) => {
-            let bad = |reason: String| WorkloadError::Weights {
-                path: spec.into(),
-                reason,
-            };
-            let known = || {
-                reference::REFERENCE
-                    .iter()
-                    .map(|r| r.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            let bad = |reason: String| WorkloadError::Weights { path: spec.into(), reason };
+            let known = || reference::REFERENCE.iter().map(|r| r.name).collect::<Vec<_>>().join(", ");
             let r = reference::reference(name)
                 .ok_or_else(|| bad(format!("no such reference weights (built in: {})", known())))?;
             let record = NamedMpkBytesRecorder::<FullPrecisionSettings>::new()
                 .load(r.mpk.to_vec(), device)
                 .map_err(|e| bad(e.to_string()))?;
-            let source = WeightsSource::Reference {
-                name: name.into(),
-                sha256: fingerprint::sha256_hex(r.mpk),
-            };
+            let source = WeightsSource::Reference { name: name.into(), sha256: fingerprint::sha256_hex(r.mpk) };
             (model.load_record(record), source, spec.to_string())
         }
         None => {
             let path = ctx.resolve_weights_path(spec);
-            let bad = |reason: String| WorkloadError::Weights {
-                path: path.display().to_string(),
-                reason,
-            };
+            let bad = |reason: String| WorkloadError::Weights { path: path.display().to_string(), reason };
             let sha256 = fingerprint::sha256_file(&path).map_err(|e| bad(e.to_string()))?;
             let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
-            let model = model
-                .load_file(path.clone(), &recorder, device)
-                .map_err(|e| bad(e.to_string()))?;
-            (
-                model,
-                WeightsSource::File {
-                    path: path.display().to_string(),
-                    sha256,
-                },
-                path.display().to_string(),
-            )
+            let model = model.load_file(path.clone(), &recorder, device).map_err(|e| bad(e.to_string()))?;
+            (model, WeightsSource::File { path: path.display().to_string(), sha256 }, path.display().to_string())
         }
     };
     if model.num_params() != expected {
@@ -218,39 +165,20 @@ pub fn prepare<B: Backend>(
     ctx: &PrepareContext,
     device: &B::Device,
 ) -> Result<PreparedLoadForecast<B>, WorkloadError> {
-    p.check()
-        .map_err(|(name, reason)| WorkloadError::BadParameter {
-            workload: "load-forecast".into(),
-            name: name.into(),
-            reason,
-        })?;
+    p.check().map_err(|(name, reason)| WorkloadError::BadParameter {
+        workload: "load-forecast".into(),
+        name: name.into(),
+        reason,
+    })?;
     let data = stage_data(p, ctx)?;
     let norm = windows::Normaliser::fit(&data.series, data.split.train.clone());
-    let spec = windows::WindowSpec {
-        input_len: p.input_len,
-        horizon: p.horizon,
-        stride: p.stride,
-    };
+    let spec = windows::WindowSpec { input_len: p.input_len, horizon: p.horizon, stride: p.stride };
     let test = windows::make_windows(&data.series, data.split.test.clone(), &spec, &norm)?;
-    let baseline = windows::seasonal_naive(
-        &data.series,
-        data.split.test.clone(),
-        &spec,
-        &norm,
-        data.season,
-    )?;
-    let test_len = data
-        .split
-        .test
-        .len()
-        .saturating_sub(p.input_len + p.horizon);
+    let baseline = windows::seasonal_naive(&data.series, data.split.test.clone(), &spec, &norm, data.season)?;
+    let test_len = data.split.test.len().saturating_sub(p.input_len + p.horizon);
     let perf_stride = (test_len / p.performance_samples).max(1);
-    let perf_spec = windows::WindowSpec {
-        stride: perf_stride,
-        ..spec
-    };
-    let mut performance =
-        windows::make_windows(&data.series, data.split.test.clone(), &perf_spec, &norm)?;
+    let perf_spec = windows::WindowSpec { stride: perf_stride, ..spec };
+    let mut performance = windows::make_windows(&data.series, data.split.test.clone(), &perf_spec, &norm)?;
     truncate_windows(&mut performance, p.performance_samples);
 
     let shape = forecaster_shape(p, &data.series);
@@ -305,11 +233,7 @@ fn truncate_windows(w: &mut windows::WindowSet, n: usize) {
 impl<B: Backend> PreparedLoadForecast<B> {
     /// Forward pass over `indices` of `set`, outputs copied back to the host.
     fn forecast(&mut self, from_test: bool, indices: &[usize]) -> Result<Vec<f32>, WorkloadError> {
-        let set = if from_test {
-            &self.test
-        } else {
-            &self.performance
-        };
+        let set = if from_test { &self.test } else { &self.performance };
         self.batch.clear();
         for &i in indices {
             let i = i % set.n.max(1);
@@ -319,12 +243,8 @@ impl<B: Backend> PreparedLoadForecast<B> {
         let data = TensorData::new(std::mem::take(&mut self.batch), shape);
         let input = Tensor::<B, 3>::from_data(data, &self.device);
         let output = self.model.forward(input);
-        let host = output
-            .try_into_data()
-            .map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
-        host.convert::<f32>()
-            .into_vec::<f32>()
-            .map_err(|e| WorkloadError::Execution(format!("{e:?}")))
+        let host = output.try_into_data().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
+        host.convert::<f32>().into_vec::<f32>().map_err(|e| WorkloadError::Execution(format!("{e:?}")))
     }
 }
 
@@ -348,9 +268,7 @@ impl<B: Backend> PreparedWorkload for PreparedLoadForecast<B> {
             pred.extend(self.forecast(true, chunk)?);
         }
         let value = self.data.score(&self.norm, &pred, &self.test.targets)?;
-        let baseline = self
-            .data
-            .score(&self.norm, &self.baseline, &self.test.targets)?;
+        let baseline = self.data.score(&self.norm, &self.baseline, &self.test.targets)?;
         let passes = value <= baseline;
         Ok(QualityReport {
             metric: self.data.metric_name().into(),
@@ -379,79 +297,42 @@ mod tests {
     use burn::backend::Flex;
 
     fn quick_with(weights: Option<&str>) -> LoadForecastParams {
-        LoadForecastParams {
-            weights: weights.map(String::from),
-            ..Default::default()
-        }
+        LoadForecastParams { weights: weights.map(String::from), ..Default::default() }
     }
 
     #[test]
     fn reference_weights_pass_the_gate_on_the_quick_configuration() {
         let device = Default::default();
-        let mut w = prepare::<Flex>(
-            &quick_with(Some("reference:load-forecast-quick")),
-            &PrepareContext::default(),
-            &device,
-        )
-        .unwrap();
+        let mut w =
+            prepare::<Flex>(&quick_with(Some("reference:load-forecast-quick")), &PrepareContext::default(), &device)
+                .unwrap();
         let q = w.accuracy().unwrap();
         assert_eq!(q.metric, "mape_pct");
-        assert_eq!(
-            q.passes,
-            Some(true),
-            "reference MAPE {} vs seasonal naive {:?}",
-            q.value,
-            q.baseline
-        );
-        assert!(matches!(
-            w.model_card().weights,
-            WeightsSource::Reference { .. }
-        ));
+        assert_eq!(q.passes, Some(true), "reference MAPE {} vs seasonal naive {:?}", q.value, q.baseline);
+        assert!(matches!(w.model_card().weights, WeightsSource::Reference { .. }));
         w.run(&[0, 5, 7]).unwrap();
     }
 
     #[test]
     fn unknown_reference_names_the_built_in_ones() {
         let device = Default::default();
-        let err = prepare::<Flex>(
-            &quick_with(Some("reference:nope")),
-            &PrepareContext::default(),
-            &device,
-        )
-        .err()
-        .unwrap();
-        assert!(
-            err.to_string()
-                .contains("no such reference weights (built in: load-forecast-quick"),
-            "{err}"
-        );
+        let err =
+            prepare::<Flex>(&quick_with(Some("reference:nope")), &PrepareContext::default(), &device).err().unwrap();
+        assert!(err.to_string().contains("no such reference weights (built in: load-forecast-quick"), "{err}");
     }
 
     #[test]
     fn reference_weights_for_another_architecture_are_refused() {
         let device = Default::default();
-        let p = LoadForecastParams {
-            hidden: 32,
-            ..quick_with(Some("reference:load-forecast-quick"))
-        };
-        let err = prepare::<Flex>(&p, &PrepareContext::default(), &device)
-            .err()
-            .unwrap();
-        assert!(
-            err.to_string().contains("this model's architecture needs"),
-            "{err}"
-        );
+        let p = LoadForecastParams { hidden: 32, ..quick_with(Some("reference:load-forecast-quick")) };
+        let err = prepare::<Flex>(&p, &PrepareContext::default(), &device).err().unwrap();
+        assert!(err.to_string().contains("this model's architecture needs"), "{err}");
     }
 
     #[test]
     fn staging_is_deterministic_and_seed_sensitive() {
         let device = Default::default();
-        let small = |seed| LoadForecastParams {
-            hours: 2000,
-            hidden: 4,
-            seed,
-            ..Default::default()
-        };
+        let small = |seed| LoadForecastParams { hours: 2000, hidden: 4, seed, ..Default::default() };
         let a = prepare::<Flex>(&small(1), &PrepareContext::default(), &device).unwrap();
         let b = prepare::<Flex>(&small(1), &PrepareContext::default(), &device).unwrap();
         let c = prepare::<Flex>(&small(2), &PrepareContext::default(), &device).unwrap();

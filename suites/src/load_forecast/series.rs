@@ -154,8 +154,8 @@ impl HourlySeries {
                 self.target_name
             )));
         }
-        let channels = std::iter::once((&self.target_name, &self.target))
-            .chain(self.covariate_names.iter().zip(&self.covariates));
+        let channels =
+            std::iter::once((&self.target_name, &self.target)).chain(self.covariate_names.iter().zip(&self.covariates));
         for (name, values) in channels {
             if values.len() != n {
                 return Err(DataError::Invalid(format!(
@@ -164,17 +164,12 @@ impl HourlySeries {
                 )));
             }
             if let Some(i) = values.iter().position(|v| !v.is_finite()) {
-                return Err(DataError::Invalid(format!(
-                    "channel \"{name}\" step {i}: non-finite value {}",
-                    values[i]
-                )));
+                return Err(DataError::Invalid(format!("channel \"{name}\" step {i}: non-finite value {}", values[i])));
             }
         }
         for (i, c) in self.calendar.iter().enumerate() {
             if c.hour_of_day > 23 || c.day_of_week > 6 || c.day_of_year > 365 {
-                return Err(DataError::Invalid(format!(
-                    "calendar step {i} out of range: {c:?}"
-                )));
+                return Err(DataError::Invalid(format!("calendar step {i} out of range: {c:?}")));
             }
         }
         Ok(())
@@ -186,12 +181,7 @@ mod tests {
     use super::*;
 
     fn stamp(h: u8) -> CalendarStamp {
-        CalendarStamp {
-            hour_of_day: h,
-            day_of_week: 0,
-            day_of_year: 0,
-            is_holiday: false,
-        }
+        CalendarStamp { hour_of_day: h, day_of_week: 0, day_of_year: 0, is_holiday: false }
     }
 
     fn small() -> HourlySeries {
@@ -217,17 +207,10 @@ mod tests {
     fn inconsistencies_are_reported() {
         let mut s = small();
         s.covariates[0].push(5.0);
-        assert_eq!(
-            s.validate().unwrap_err().to_string(),
-            "invalid data: channel \"t\" has 3 steps, target has 2"
-        );
+        assert_eq!(s.validate().unwrap_err().to_string(), "invalid data: channel \"t\" has 3 steps, target has 2");
         let mut s = small();
         s.target[1] = f32::NAN;
-        assert!(s
-            .validate()
-            .unwrap_err()
-            .to_string()
-            .contains("\"load\" step 1: non-finite"));
+        assert!(s.validate().unwrap_err().to_string().contains("\"load\" step 1: non-finite"));
         let mut s = small();
         s.calendar.pop();
         assert!(s.validate().is_err());
@@ -247,15 +230,9 @@ mod tests {
             column: "OT".into(),
             reason: "not a number: \"abc\"".into(),
         };
-        assert_eq!(
-            e.to_string(),
-            "ETTh1.csv line 12, column \"OT\": not a number: \"abc\""
-        );
-        let e = DataError::MissingColumn {
-            path: "f".into(),
-            column: "X".into(),
-            available: vec!["A".into(), "B".into()],
-        };
+        assert_eq!(e.to_string(), "ETTh1.csv line 12, column \"OT\": not a number: \"abc\"");
+        let e =
+            DataError::MissingColumn { path: "f".into(), column: "X".into(), available: vec!["A".into(), "B".into()] };
         assert_eq!(e.to_string(), "f: no column \"X\" (available: A, B)");
     }
 }

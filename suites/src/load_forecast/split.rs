@@ -34,16 +34,9 @@ impl Split {
         let train_end = (len as f64 * train).floor() as usize;
         let val_end = ((len as f64 * (train + validation)).floor() as usize).clamp(train_end, len);
         if train_end == 0 || val_end >= len {
-            return Err(DataError::TooShort {
-                needed: len + 1,
-                got: len,
-            });
+            return Err(DataError::TooShort { needed: len + 1, got: len });
         }
-        Ok(Split {
-            train: 0..train_end,
-            validation: train_end..val_end,
-            test: val_end..len,
-        })
+        Ok(Split { train: 0..train_end, validation: train_end..val_end, test: val_end..len })
     }
 
     /// The ETT benchmark convention: 12/4/4 months of 30 days, i.e. train
@@ -52,16 +45,9 @@ impl Split {
     pub fn ett_standard(len: usize) -> Result<Split, DataError> {
         const MONTH: usize = 30 * 24;
         if len < 20 * MONTH {
-            return Err(DataError::TooShort {
-                needed: 20 * MONTH,
-                got: len,
-            });
+            return Err(DataError::TooShort { needed: 20 * MONTH, got: len });
         }
-        Ok(Split {
-            train: 0..12 * MONTH,
-            validation: 12 * MONTH..16 * MONTH,
-            test: 16 * MONTH..20 * MONTH,
-        })
+        Ok(Split { train: 0..12 * MONTH, validation: 12 * MONTH..16 * MONTH, test: 16 * MONTH..20 * MONTH })
     }
 }
 
@@ -74,17 +60,8 @@ mod tests {
         let s = Split::by_fractions(100, 0.7, 0.1).unwrap();
         assert_eq!((s.train, s.validation, s.test), (0..70, 70..80, 80..100));
         let s = Split::ett_standard(17_420).unwrap();
-        assert_eq!(
-            (s.train, s.validation, s.test),
-            (0..8640, 8640..11_520, 11_520..14_400)
-        );
-        assert!(matches!(
-            Split::ett_standard(14_399),
-            Err(DataError::TooShort {
-                needed: 14_400,
-                got: 14_399
-            })
-        ));
+        assert_eq!((s.train, s.validation, s.test), (0..8640, 8640..11_520, 11_520..14_400));
+        assert!(matches!(Split::ett_standard(14_399), Err(DataError::TooShort { needed: 14_400, got: 14_399 })));
         for (t, v) in [(0.0, 0.1), (0.9, 0.1), (f64::NAN, 0.1), (0.5, -0.1)] {
             assert!(Split::by_fractions(100, t, v).is_err());
         }

@@ -22,9 +22,7 @@ pub const COMFORT_TEMP_C: f64 = 18.0;
 
 /// Holiday days-of-year (0-based, 365-day year): new year, a spring
 /// festival-like week, labour day, national day week, Christmas.
-pub const HOLIDAY_DAYS_OF_YEAR: &[u16] = &[
-    0, 28, 29, 30, 31, 32, 33, 34, 120, 273, 274, 275, 276, 277, 278, 279, 358,
-];
+pub const HOLIDAY_DAYS_OF_YEAR: &[u16] = &[0, 28, 29, 30, 31, 32, 33, 34, 120, 273, 274, 275, 276, 277, 278, 279, 358];
 
 /// Largest accepted `hours` (about 1,000 years); guards against exhausting memory.
 pub const MAX_HOURS: usize = 8_760_000;
@@ -47,13 +45,7 @@ pub struct SyntheticLoadConfig {
 impl Default for SyntheticLoadConfig {
     /// Seed 42, two years (17,520 h) starting on a Monday, 1000 MW, 2 % noise.
     fn default() -> Self {
-        Self {
-            seed: 42,
-            hours: 17_520,
-            start_day_of_week: 0,
-            base_load_mw: 1000.0,
-            noise_std_frac: 0.02,
-        }
+        Self { seed: 42, hours: 17_520, start_day_of_week: 0, base_load_mw: 1000.0, noise_std_frac: 0.02 }
     }
 }
 
@@ -131,12 +123,7 @@ pub fn generate(cfg: &SyntheticLoadConfig) -> Result<HourlySeries, DataError> {
         let value = base * daily_profile(h) * day_factor * growth * weather_factor * (1.0 + noise);
         load.push(value as f32);
         temp.push(temp_c as f32);
-        calendar.push(CalendarStamp {
-            hour_of_day: hour,
-            day_of_week: dow,
-            day_of_year: doy,
-            is_holiday: holiday,
-        });
+        calendar.push(CalendarStamp { hour_of_day: hour, day_of_week: dow, day_of_year: doy, is_holiday: holiday });
     }
     Ok(HourlySeries {
         target_name: "load_mw".to_string(),
@@ -153,9 +140,7 @@ mod tests {
     use crate::fingerprint::sha256_f32;
 
     fn daily_means(v: &[f32]) -> Vec<f64> {
-        v.chunks(24)
-            .map(|c| c.iter().map(|&x| f64::from(x)).sum::<f64>() / c.len() as f64)
-            .collect()
+        v.chunks(24).map(|c| c.iter().map(|&x| f64::from(x)).sum::<f64>() / c.len() as f64).collect()
     }
 
     fn mean(v: &[f64]) -> f64 {
@@ -163,16 +148,9 @@ mod tests {
     }
 
     /// Daily values of the days whose calendar satisfies `keep`.
-    fn days_where(
-        s: &HourlySeries,
-        daily: &[f64],
-        keep: impl Fn(usize, CalendarStamp) -> bool,
-    ) -> Vec<f64> {
+    fn days_where(s: &HourlySeries, daily: &[f64], keep: impl Fn(usize, CalendarStamp) -> bool) -> Vec<f64> {
         let keep_day = |d: &usize| keep(*d, s.calendar[d * 24]);
-        (0..daily.len())
-            .filter(keep_day)
-            .map(|d| daily[d])
-            .collect()
+        (0..daily.len()).filter(keep_day).map(|d| daily[d]).collect()
     }
 
     fn workday(c: CalendarStamp) -> bool {
@@ -182,11 +160,7 @@ mod tests {
     #[test]
     fn deterministic_by_seed() {
         let hash = |seed| {
-            let cfg = SyntheticLoadConfig {
-                seed,
-                hours: 2000,
-                ..Default::default()
-            };
+            let cfg = SyntheticLoadConfig { seed, hours: 2000, ..Default::default() };
             let s = generate(&cfg).unwrap();
             sha256_f32(&[&s.target, &s.covariates[0]])
         };
@@ -202,15 +176,7 @@ mod tests {
         assert_eq!((s.len(), s.target_name.as_str()), (17_520, "load_mw"));
         assert_eq!(s.covariate_names, ["temperature_c"]);
         let c0 = s.calendar[0];
-        assert_eq!(
-            (
-                c0.hour_of_day,
-                c0.day_of_week,
-                c0.day_of_year,
-                c0.is_holiday
-            ),
-            (0, 0, 0, true)
-        );
+        assert_eq!((c0.hour_of_day, c0.day_of_week, c0.day_of_year, c0.is_holiday), (0, 0, 0, true));
         assert_eq!(s.calendar[24 * 365 + 25].day_of_year, 1);
         assert_eq!(s.calendar[24 * 8 + 3].day_of_week, 1);
         assert!(s.target.iter().all(|&x| x > 300.0 && x < 3000.0));
@@ -238,16 +204,7 @@ mod tests {
         assert!(mean(&ratios) < 0.92, "holiday ratio {}", mean(&ratios));
         // Hourly profile: 19:00 and 09:00 well above 04:00.
         let hourly: Vec<f64> = s.target.iter().map(|&x| f64::from(x)).collect();
-        let at = |h: usize| {
-            mean(
-                &hourly
-                    .iter()
-                    .skip(h)
-                    .step_by(24)
-                    .copied()
-                    .collect::<Vec<_>>(),
-            )
-        };
+        let at = |h: usize| mean(&hourly.iter().skip(h).step_by(24).copied().collect::<Vec<_>>());
         assert!(at(19) > at(4) * 1.2 && at(9) > at(4) * 1.1);
     }
 
@@ -286,10 +243,7 @@ mod tests {
             let mut bad = d.clone();
             breaker(&mut bad);
             let err = generate(&bad).unwrap_err().to_string();
-            assert!(
-                err.starts_with("invalid data: ") && err.contains("must"),
-                "{err}"
-            );
+            assert!(err.starts_with("invalid data: ") && err.contains("must"), "{err}");
         }
     }
 }

@@ -30,10 +30,7 @@ fn batch_tensors<B: burn::tensor::backend::Backend>(
         x.extend_from_slice(set.input(i));
         y.extend_from_slice(set.target(i));
     }
-    let x = Tensor::from_data(
-        TensorData::new(x, [indices.len(), set.input_len, set.features]),
-        device,
-    );
+    let x = Tensor::from_data(TensorData::new(x, [indices.len(), set.input_len, set.features]), device);
     let y = Tensor::from_data(TensorData::new(y, [indices.len(), set.horizon]), device);
     (x, y)
 }
@@ -48,15 +45,8 @@ fn predict<B: burn::tensor::backend::Backend>(
     let all: Vec<usize> = (0..set.n).collect();
     for chunk in all.chunks(256) {
         let (x, _) = batch_tensors::<B>(set, chunk, device);
-        let data = model
-            .forward(x)
-            .try_into_data()
-            .map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
-        out.extend(
-            data.convert::<f32>()
-                .into_vec::<f32>()
-                .map_err(|e| WorkloadError::Execution(format!("{e:?}")))?,
-        );
+        let data = model.forward(x).try_into_data().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
+        out.extend(data.convert::<f32>().into_vec::<f32>().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?);
     }
     Ok(out)
 }
@@ -74,36 +64,12 @@ pub fn train<B: AutodiffBackend>(
     let started = Instant::now();
     let data: StagedData = stage_data(p, ctx)?;
     let norm = windows::Normaliser::fit(&data.series, data.split.train.clone());
-    let spec = |stride| windows::WindowSpec {
-        input_len: p.input_len,
-        horizon: p.horizon,
-        stride,
-    };
-    let train_set = windows::make_windows(
-        &data.series,
-        data.split.train.clone(),
-        &spec(options.stride.max(1)),
-        &norm,
-    )?;
-    let val_set = windows::make_windows(
-        &data.series,
-        data.split.validation.clone(),
-        &spec(p.stride),
-        &norm,
-    )?;
-    let test_set = windows::make_windows(
-        &data.series,
-        data.split.test.clone(),
-        &spec(p.stride),
-        &norm,
-    )?;
-    let test_baseline_pred = windows::seasonal_naive(
-        &data.series,
-        data.split.test.clone(),
-        &spec(p.stride),
-        &norm,
-        data.season,
-    )?;
+    let spec = |stride| windows::WindowSpec { input_len: p.input_len, horizon: p.horizon, stride };
+    let train_set = windows::make_windows(&data.series, data.split.train.clone(), &spec(options.stride.max(1)), &norm)?;
+    let val_set = windows::make_windows(&data.series, data.split.validation.clone(), &spec(p.stride), &norm)?;
+    let test_set = windows::make_windows(&data.series, data.split.test.clone(), &spec(p.stride), &norm)?;
+    let test_baseline_pred =
+        windows::seasonal_naive(&data.series, data.split.test.clone(), &spec(p.stride), &norm, data.season)?;
 
     B::seed(device, options.seed);
     let shape = forecaster_shape(p, &data.series);
@@ -129,17 +95,10 @@ pub fn train<B: AutodiffBackend>(
         let valid = model.valid();
         let pred = predict(&valid, &val_set, device)?;
         let validation_metric = data.score(&norm, &pred, &val_set.targets)?;
-        let report = EpochReport {
-            epoch,
-            train_loss: loss_sum / batches.max(1) as f64,
-            validation_metric,
-        };
+        let report = EpochReport { epoch, train_loss: loss_sum / batches.max(1) as f64, validation_metric };
         progress(&report);
         epochs.push(report);
-        if best
-            .as_ref()
-            .is_none_or(|(metric, _, _)| validation_metric < *metric)
-        {
+        if best.as_ref().is_none_or(|(metric, _, _)| validation_metric < *metric) {
             best = Some((validation_metric, epoch, valid));
         }
     }
@@ -152,13 +111,8 @@ pub fn train<B: AutodiffBackend>(
     let test_baseline = data.score(&norm, &test_baseline_pred, &test_set.targets)?;
 
     let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
-    let bad = |reason: String| WorkloadError::Weights {
-        path: out.display().to_string(),
-        reason,
-    };
-    valid
-        .save_file(out.to_path_buf(), &recorder)
-        .map_err(|e| bad(e.to_string()))?;
+    let bad = |reason: String| WorkloadError::Weights { path: out.display().to_string(), reason };
+    valid.save_file(out.to_path_buf(), &recorder).map_err(|e| bad(e.to_string()))?;
     let weights_sha256 = fingerprint::sha256_file(out).map_err(|e| bad(e.to_string()))?;
     Ok(TrainCard {
         workload: super::ID.into(),

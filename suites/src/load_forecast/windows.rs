@@ -34,11 +34,7 @@ impl WindowSet {
     /// Input block of window `i` (`input_len * features` values); empty if
     /// `i >= n`.
     pub fn input(&self, i: usize) -> &[f32] {
-        block(
-            &self.inputs,
-            i,
-            self.input_len.saturating_mul(self.features),
-        )
+        block(&self.inputs, i, self.input_len.saturating_mul(self.features))
     }
 
     /// Targets of window `i` (`horizon` values); empty if `i >= n`.
@@ -80,37 +76,21 @@ pub(crate) fn window_starts(
 ) -> Result<Vec<usize>, DataError> {
     series.validate()?;
     if spec.input_len == 0 || spec.horizon == 0 || spec.stride == 0 {
-        return Err(DataError::Invalid(format!(
-            "window spec needs input_len, horizon, stride >= 1: {spec:?}"
-        )));
+        return Err(DataError::Invalid(format!("window spec needs input_len, horizon, stride >= 1: {spec:?}")));
     }
     if range.start > range.end || range.end > series.len() {
-        return Err(DataError::Invalid(format!(
-            "range {range:?} outside series of {} steps",
-            series.len()
-        )));
+        return Err(DataError::Invalid(format!("range {range:?} outside series of {} steps", series.len())));
     }
     let channels = series.channel_count();
     if norm.mean.len() != channels || norm.std.len() != channels {
-        return Err(DataError::Invalid(format!(
-            "normaliser has {} channels, series has {channels}",
-            norm.mean.len()
-        )));
+        return Err(DataError::Invalid(format!("normaliser has {} channels, series has {channels}", norm.mean.len())));
     }
-    let span = spec
-        .input_len
-        .checked_add(spec.horizon)
-        .ok_or_else(|| DataError::Invalid("window too long".into()))?;
+    let span = spec.input_len.checked_add(spec.horizon).ok_or_else(|| DataError::Invalid("window too long".into()))?;
     let len = range.end - range.start;
     if len < span {
-        return Err(DataError::TooShort {
-            needed: span,
-            got: len,
-        });
+        return Err(DataError::TooShort { needed: span, got: len });
     }
-    Ok((range.start..=range.end - span)
-        .step_by(spec.stride)
-        .collect())
+    Ok((range.start..=range.end - span).step_by(spec.stride).collect())
 }
 
 /// Builds supervised windows fully inside `range`: window `i` starts at
@@ -126,10 +106,7 @@ pub fn make_windows(
     let features = feature_count(series);
     let n = starts.len();
     let too_big = || DataError::Invalid(format!("{n} windows of {spec:?} are too large"));
-    let in_size = n
-        .checked_mul(spec.input_len)
-        .and_then(|x| x.checked_mul(features))
-        .ok_or_else(too_big)?;
+    let in_size = n.checked_mul(spec.input_len).and_then(|x| x.checked_mul(features)).ok_or_else(too_big)?;
     let mut inputs = Vec::with_capacity(in_size);
     let mut targets = Vec::with_capacity(n.checked_mul(spec.horizon).ok_or_else(too_big)?);
     for &s in &starts {
@@ -141,29 +118,12 @@ pub fn make_windows(
             let cal = series.calendar[t];
             let h = TAU * f32::from(cal.hour_of_day) / 24.0;
             let d = TAU * f32::from(cal.day_of_week) / 7.0;
-            inputs.extend_from_slice(&[
-                h.sin(),
-                h.cos(),
-                d.sin(),
-                d.cos(),
-                f32::from(u8::from(cal.is_holiday)),
-            ]);
+            inputs.extend_from_slice(&[h.sin(), h.cos(), d.sin(), d.cos(), f32::from(u8::from(cal.is_holiday))]);
         }
         let first = s + spec.input_len;
-        targets.extend(
-            series.target[first..first + spec.horizon]
-                .iter()
-                .map(|&v| norm.normalise(0, v)),
-        );
+        targets.extend(series.target[first..first + spec.horizon].iter().map(|&v| norm.normalise(0, v)));
     }
-    Ok(WindowSet {
-        inputs,
-        targets,
-        n,
-        input_len: spec.input_len,
-        horizon: spec.horizon,
-        features,
-    })
+    Ok(WindowSet { inputs, targets, n, input_len: spec.input_len, horizon: spec.horizon, features })
 }
 
 #[cfg(test)]
@@ -196,15 +156,8 @@ pub(crate) mod tests {
     #[test]
     fn hand_checked_windows() {
         let s = tiny();
-        let norm = Normaliser {
-            mean: vec![0.0, 0.0],
-            std: vec![1.0, 10.0],
-        };
-        let spec = WindowSpec {
-            input_len: 2,
-            horizon: 1,
-            stride: 2,
-        };
+        let norm = Normaliser { mean: vec![0.0, 0.0], std: vec![1.0, 10.0] };
+        let spec = WindowSpec { input_len: 2, horizon: 1, stride: 2 };
         let w = make_windows(&s, 0..6, &spec, &norm).unwrap();
         assert_eq!((w.n, w.input_len, w.horizon, w.features), (2, 2, 1, 7));
         assert_eq!(feature_count(&s), 7);
@@ -223,17 +176,7 @@ pub(crate) mod tests {
         assert!(close(w.input(1), &want1));
         assert_eq!((w.target(0), w.target(1)), (&[2.0f32][..], &[4.0f32][..]));
         assert!(w.input(2).is_empty() && w.target(2).is_empty());
-        let w = make_windows(
-            &s,
-            1..6,
-            &WindowSpec {
-                input_len: 2,
-                horizon: 2,
-                stride: 1,
-            },
-            &norm,
-        )
-        .unwrap();
+        let w = make_windows(&s, 1..6, &WindowSpec { input_len: 2, horizon: 2, stride: 1 }, &norm).unwrap();
         assert_eq!(w.n, 2);
         assert_eq!(w.targets, vec![3.0, 4.0, 4.0, 5.0]);
     }
@@ -242,42 +185,14 @@ pub(crate) mod tests {
     fn window_errors() {
         let s = tiny();
         let norm = Normaliser::fit(&s, 0..6);
-        let spec = WindowSpec {
-            input_len: 4,
-            horizon: 3,
-            stride: 1,
-        };
-        assert!(matches!(
-            make_windows(&s, 0..6, &spec, &norm),
-            Err(DataError::TooShort { needed: 7, got: 6 })
-        ));
-        let zero = WindowSpec {
-            input_len: 1,
-            horizon: 1,
-            stride: 0,
-        };
+        let spec = WindowSpec { input_len: 4, horizon: 3, stride: 1 };
+        assert!(matches!(make_windows(&s, 0..6, &spec, &norm), Err(DataError::TooShort { needed: 7, got: 6 })));
+        let zero = WindowSpec { input_len: 1, horizon: 1, stride: 0 };
         assert!(make_windows(&s, 0..6, &zero, &norm).is_err());
-        let ok = WindowSpec {
-            input_len: 1,
-            horizon: 1,
-            stride: 1,
-        };
+        let ok = WindowSpec { input_len: 1, horizon: 1, stride: 1 };
         assert!(make_windows(&s, 0..7, &ok, &norm).is_err());
-        assert!(make_windows(
-            &s,
-            0..6,
-            &ok,
-            &Normaliser {
-                mean: vec![0.0],
-                std: vec![1.0]
-            }
-        )
-        .is_err());
-        let huge = WindowSpec {
-            input_len: usize::MAX,
-            horizon: 1,
-            stride: 1,
-        };
+        assert!(make_windows(&s, 0..6, &ok, &Normaliser { mean: vec![0.0], std: vec![1.0] }).is_err());
+        let huge = WindowSpec { input_len: usize::MAX, horizon: 1, stride: 1 };
         assert!(make_windows(&s, 0..6, &huge, &norm).is_err());
     }
 }

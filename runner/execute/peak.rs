@@ -1,0 +1,79 @@
+//! `--find-peak`: a bounded search for the highest server rate that stays
+//! VALID (its early-stopping p99 under the latency bound), recording every
+//! probe. Rates double from the suite's `target_qps` until a probe fails,
+//! then bisect between the last VALID and the first INVALID rate.
+
+use wattbench_suites::PreparedWorkload;
+
+use super::assemble::early_stopping;
+use super::run_one::{Environment, RunFailure};
+use super::trial::{run_trial, TrialOutcome};
+use crate::device::{GpuInfo, ResolvedDevice};
+use crate::results::PeakProbe;
+use crate::suite::PlannedRun;
+use crate::validity::Thresholds;
+
+/// Doubling probes at most.
+const MAX_DOUBLINGS: usize = 10;
+/// Bisection probes after the first failure.
+const BISECTIONS: usize = 4;
+
+fn probe(
+    env: &Environment<'_>,
+    run: &PlannedRun,
+    rate: f64,
+    device: ResolvedDevice,
+    gpu: Option<&GpuInfo>,
+    workload: &mut dyn PreparedWorkload,
+    probes: &mut Vec<PeakProbe>,
+) -> Result<(bool, TrialOutcome), RunFailure> {
+    let mut settings = run.settings.clone();
+    settings.target_qps = Some(rate);
+    let trial = run_trial(env, run, &settings, probes.len(), device, gpu, workload)?;
+    let es = early_stopping(&trial.outcome.latency_ns, &Thresholds::default());
+    let bound = run.latency_bound.map(|b| b.as_nanos() as u64).unwrap_or(u64::MAX);
+    let valid = es.latency_ns.is_some_and(|p99| p99 <= bound);
+    let achieved = trial.outcome.samples as f64 / trial.outcome.window.as_secs_f64().max(1e-9);
+    probes.push(PeakProbe { target_qps: rate, achieved_qps: achieved, p99_ns: es.latency_ns, valid });
+    Ok((valid, trial))
+}
+
+/// Searches the peak rate; returns the trial at the best VALID rate (or the
+/// lowest rate tried, when none was VALID) and every probe.
+pub fn find_peak(
+    env: &Environment<'_>,
+    run: &PlannedRun,
+    device: ResolvedDevice,
+    gpu: Option<&GpuInfo>,
+    workload: &mut dyn PreparedWorkload,
+) -> Result<(Vec<TrialOutcome>, Vec<PeakProbe>), RunFailure> {
+    let mut probes = Vec::new();
+    let mut rate = run.settings.target_qps.unwrap_or(10.0);
+    let (mut best, mut failed_at): (Option<(f64, TrialOutcome)>, Option<(f64, TrialOutcome)>) = (None, None);
+    for _ in 0..MAX_DOUBLINGS {
+        let (valid, trial) = probe(env, run, rate, device, gpu, workload, &mut probes)?;
+        if valid {
+            best = Some((rate, trial));
+            rate *= 2.0;
+        } else {
+            failed_at = Some((rate, trial));
+            break;
+        }
+    }
+    if let (Some(lo), Some(hi)) = (best.as_ref().map(|b| b.0), failed_at.as_ref().map(|f| f.0)) {
+        let (mut lo, mut hi) = (lo, hi);
+        for _ in 0..BISECTIONS {
+            let mid = (lo + hi) / 2.0;
+            let (valid, trial) = probe(env, run, mid, device, gpu, workload, &mut probes)?;
+            if valid {
+                lo = mid;
+                best = Some((mid, trial));
+            } else {
+                hi = mid;
+            }
+        }
+    }
+    let chosen =
+        best.or(failed_at).map(|(_, t)| t).ok_or_else(|| RunFailure::Failed("the peak search ran no probe".into()))?;
+    Ok((vec![chosen], probes))
+}

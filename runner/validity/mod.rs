@@ -1,0 +1,13 @@
+//! One verdict per run, VALID or INVALID, in the manner of MLPerf LoadGen:
+//! every rule that failed is named with what was measured, the bound it
+//! broke and the fix. Rules that could not be checked on this device are
+//! listed with the reason, never silently passed.
+
+mod evidence;
+mod rules;
+
+pub use evidence::{EnergyEvidence, RunEvidence, TrialEvidence};
+pub use rules::{judge, RuleOutcome, Thresholds, Verdict};
+
+#[cfg(test)]
+mod tests;
