@@ -3,6 +3,8 @@
 //! every real query also pays (sample order, timestamps, histogram record,
 //! stop-flag check); it must stay far below the work being measured.
 //!
+//! It also runs the server scenario at 100,000 queries per second.
+//!
 //! Run: `cargo bench --bench harness_overhead`
 
 use std::sync::atomic::AtomicBool;
@@ -55,5 +57,48 @@ fn per_query(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, per_query);
+/// The server scenario at 100,000 queries per second with a no-op system:
+/// criterion's time per iteration is the time per query, so 10 µs means the
+/// scheduler kept pace; more means it fell behind. The scheduler's own
+/// lateness (p99) is printed once.
+fn server_at_100k(c: &mut Criterion) {
+    const RATE: f64 = 100_000.0;
+    let mut group = c.benchmark_group("server_noop");
+    group.sample_size(10);
+    group.bench_function("100k_qps_per_query", |b| {
+        let mut printed = false;
+        b.iter_custom(|queries| {
+            let settings = ScenarioSettings {
+                scenario: Scenario::Server,
+                batch_size: 64,
+                warmup: Duration::ZERO,
+                min_duration: Duration::ZERO,
+                min_queries: queries.max(100),
+                seed: 1,
+                target_qps: Some(RATE),
+            };
+            let start = Instant::now();
+            let out = run_scenario(&mut NoopSut, &settings, &mut NoWindowObserver, &AtomicBool::new(false));
+            let elapsed = start.elapsed();
+            if let (Ok(o), false) = (&out, printed) {
+                if let Some(late) = &o.scheduler_lateness_ns {
+                    eprintln!(
+                        "server at {RATE} q/s: {} queries in {:?} ({:.0} q/s achieved), scheduler lateness p50 {} ns, p99 {} ns, latency p99 {} ns",
+                        o.queries,
+                        o.window,
+                        o.queries as f64 / o.window.as_secs_f64(),
+                        late.value_at_quantile(0.5),
+                        late.value_at_quantile(0.99),
+                        o.latency_ns.value_at_quantile(0.99)
+                    );
+                    printed = true;
+                }
+            }
+            elapsed
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, per_query, server_at_100k);
 criterion_main!(benches);

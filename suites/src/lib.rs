@@ -13,6 +13,7 @@ pub mod fingerprint;
 pub mod load_forecast;
 pub mod manifests;
 pub mod metrics;
+pub mod noop;
 pub mod reference;
 pub mod registry;
 pub mod rng;

@@ -7,13 +7,14 @@ use burn::tensor::backend::{AutodiffBackend, Backend};
 
 use crate::error::WorkloadError;
 use crate::load_forecast::{self, LoadForecastParams};
+use crate::noop;
 use crate::training::{EpochReport, TrainCard, TrainOptions};
 use crate::workload::{PreparedWorkload, WorkloadInfo};
 use crate::PrepareContext;
 
 /// Every workload this build knows, in catalogue order.
 pub fn catalogue() -> Vec<WorkloadInfo> {
-    vec![load_forecast::info()]
+    vec![load_forecast::info(), noop::info()]
 }
 
 fn unknown(id: &str) -> WorkloadError {
@@ -40,6 +41,14 @@ pub fn validate_params(id: &str, value: &serde_json::Value) -> Result<(), Worklo
                 reason,
             })
         }
+        noop::ID => match value.as_object() {
+            Some(table) if !table.is_empty() => Err(WorkloadError::BadParameter {
+                workload: id.into(),
+                name: "params".into(),
+                reason: "the no-op workload takes no parameters".into(),
+            }),
+            _ => Ok(()),
+        },
         _ => Err(unknown(id)),
     }
 }
@@ -55,6 +64,10 @@ pub fn prepare<B: Backend>(
         load_forecast::ID => {
             let p: LoadForecastParams = params(id, value)?;
             Ok(Box::new(load_forecast::prepare::<B>(&p, ctx, device)?))
+        }
+        noop::ID => {
+            validate_params(id, value)?;
+            Ok(Box::new(noop::Noop::new()))
         }
         _ => Err(unknown(id)),
     }
@@ -88,7 +101,7 @@ mod tests {
     #[test]
     fn unknown_workload_lists_the_known_ones() {
         let err = validate_params("load-forcast", &serde_json::json!({})).unwrap_err().to_string();
-        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast)");
+        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, noop)");
     }
 
     #[test]

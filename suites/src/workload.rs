@@ -2,6 +2,8 @@
 //! LoadGen's system-under-test / sample-library split: the harness only ever
 //! asks a prepared workload to run samples by index, and to score itself.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::WorkloadError;
@@ -34,8 +36,8 @@ pub struct ModelCard {
     pub output_shape: Vec<usize>,
     /// Where the weights came from: a file with its sha256, or a seeded random init.
     pub weights: WeightsSource,
-    /// Hyper-parameters that define the architecture, as `name = value` pairs.
-    pub architecture: Vec<(String, String)>,
+    /// Hyper-parameters that define the architecture, by name.
+    pub architecture: BTreeMap<String, String>,
 }
 
 /// Provenance of a model's weights.

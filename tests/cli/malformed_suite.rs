@@ -29,7 +29,10 @@ fn unknown_field_is_named_with_its_line() {
 fn unknown_workload_is_named_with_the_known_ones() {
     let o = run_suite("name = \"b\"\n[[run]]\nworkload = \"load-forcast\"\nscenarios = [\"offline\"]\n");
     let e = error_line(&o);
-    assert_eq!(e, "error: bad.toml:3:12: field `workload`: unknown workload `load-forcast` (known: load-forecast)");
+    assert_eq!(
+        e,
+        "error: bad.toml:3:12: field `workload`: unknown workload `load-forcast` (known: load-forecast, noop)"
+    );
 }
 
 #[test]

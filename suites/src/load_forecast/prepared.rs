@@ -194,13 +194,16 @@ pub fn prepare<B: Backend>(
         input_shape: vec![shape.input_len, shape.features],
         output_shape: vec![shape.horizon],
         weights,
-        architecture: vec![
-            ("hidden".into(), shape.hidden.to_string()),
-            ("layers".into(), shape.layers.to_string()),
-            ("input_len".into(), shape.input_len.to_string()),
-            ("horizon".into(), shape.horizon.to_string()),
-            ("features".into(), shape.features.to_string()),
-        ],
+        architecture: [
+            ("hidden", shape.hidden),
+            ("layers", shape.layers),
+            ("input_len", shape.input_len),
+            ("horizon", shape.horizon),
+            ("features", shape.features),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
     };
     let data_card = DataCard {
         source: data.source.clone(),
