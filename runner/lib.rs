@@ -8,13 +8,16 @@
 //! window's edges, scores quality, and writes one result file ([`results`])
 //! before the next run starts ([`execute`]).
 
+pub mod analysis;
 pub mod backend;
 pub mod cli;
 pub mod device;
 pub mod energy;
 pub mod execute;
 pub mod harness;
+pub mod report;
 pub mod results;
 pub mod stats;
 pub mod suite;
+pub mod table;
 pub mod validity;

@@ -26,6 +26,68 @@ pub enum Command {
     List(ListArgs),
     /// Train a workload's reference model with the parameters a suite gives it.
     Train(TrainArgs),
+    /// Rank VALID runs that pass their quality gate, per workload and scenario.
+    Rank(RankArgs),
+    /// Compare new results with a baseline; exit 1 on a regression beyond noise.
+    Compare(CompareArgs),
+    /// Merge results of the same configuration from several machines or shards.
+    Merge(MergeArgs),
+    /// Write a self-contained HTML report with plots.
+    Report(ReportArgs),
+}
+
+/// `wattbench rank`.
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    /// Result files or folders (searched recursively).
+    #[arg(required = true)]
+    pub results: Vec<PathBuf>,
+    /// Order by: energy (inferences per joule), throughput or p99.
+    #[arg(long, default_value = "energy")]
+    pub by: crate::analysis::RankBy,
+    /// Output: table, markdown, csv or json.
+    #[arg(long, default_value = "table")]
+    pub format: crate::analysis::Format,
+}
+
+/// `wattbench compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Baseline result file or folder.
+    pub baseline: PathBuf,
+    /// New result file or folder.
+    pub new: PathBuf,
+    /// Allowed worsening as a fraction (0.05 is 5%); only changes beyond the noise count.
+    #[arg(long, default_value_t = 0.05)]
+    pub max_regression: f64,
+    /// Write a Markdown summary here (for a CI job summary).
+    #[arg(long)]
+    pub markdown: Option<PathBuf>,
+    /// Write JUnit XML here (one test case per workload).
+    #[arg(long)]
+    pub junit: Option<PathBuf>,
+}
+
+/// `wattbench merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Result files or folders from several machines or shards.
+    #[arg(required = true)]
+    pub results: Vec<PathBuf>,
+    /// Folder for the merged results (one file per configuration).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `wattbench report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Result files or folders.
+    #[arg(required = true)]
+    pub results: Vec<PathBuf>,
+    /// The HTML file to write.
+    #[arg(long, default_value = "report.html")]
+    pub out: PathBuf,
 }
 
 /// `wattbench train`.
@@ -101,6 +163,9 @@ pub struct RunArgs {
     /// Server runs: search for the highest rate whose p99 stays under the bound.
     #[arg(long)]
     pub find_peak: bool,
+    /// Run only shard K of N of the plan (K from 1): runs K, K+N, K+2N, ... (for a cluster job array).
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
     /// Test mode: meter a constant scripted power instead of a real counter
     /// (results say `scripted`, never a measurement).
     #[arg(long, hide = true)]
@@ -124,4 +189,28 @@ pub struct ListArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Parses `K/N` with 1 <= K <= N.
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{s}`: expected K/N with 1 <= K <= N, for example 2/4");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_shard;
+
+    #[test]
+    fn shards_parse_and_bad_ones_are_explained() {
+        assert_eq!(parse_shard("2/4"), Ok((2, 4)));
+        assert!(parse_shard("0/4").is_err());
+        assert!(parse_shard("5/4").is_err());
+        assert!(parse_shard("x").unwrap_err().contains("expected K/N"));
+    }
 }

@@ -6,8 +6,8 @@ use serde_json::json;
 use wattbench_suites::{catalogue, manifests};
 
 use super::args::ListArgs;
-use super::table::Table;
 use crate::suite::load_suite;
+use crate::table::Table;
 
 /// Prints the workloads and suites.
 pub fn list(args: ListArgs) -> anyhow::Result<ExitCode> {

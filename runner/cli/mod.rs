@@ -1,10 +1,13 @@
-//! The command line: `run`, `devices`, `list`, `train`.
+//! The command line: `run`, `devices`, `list`, `train`, `rank`, `compare`,
+//! `merge`, `report`.
 
+mod analysis_cmd;
 mod args;
 mod devices_cmd;
 mod list_cmd;
 mod run_cmd;
-mod table;
+
+mod report_cmd;
 mod train_cmd;
 
 pub use args::{Cli, Command};
@@ -21,5 +24,9 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Devices(args) => devices_cmd::devices(args),
         Command::List(args) => list_cmd::list(args),
         Command::Train(args) => train_cmd::train(args),
+        Command::Rank(args) => analysis_cmd::rank_cmd(args),
+        Command::Compare(args) => analysis_cmd::compare_cmd(args),
+        Command::Merge(args) => analysis_cmd::merge_cmd(args),
+        Command::Report(args) => report_cmd::report(args),
     }
 }

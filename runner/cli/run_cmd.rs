@@ -12,11 +12,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use wattbench_suites::PrepareContext;
 
 use super::args::RunArgs;
-use super::table::Table;
 use crate::device::{cpu_info, probe_cuda, resolve, CudaStatus, DeviceSpec, ResolvedDevice};
 use crate::execute::{run_one, Environment, MeterChoice, RunFailure};
 use crate::results::{ResultsDir, RunRecord};
 use crate::suite::{load_suite, plan, PlannedRun};
+use crate::table::Table;
 
 fn seconds(name: &str, v: Option<f64>) -> anyhow::Result<Option<Duration>> {
     match v {
@@ -172,8 +172,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         find_peak: args.find_peak,
     };
 
-    eprintln!("suite {} ({}): {} run(s) -> {}", suite.manifest.name, suite.file, runs.len(), dir.path.display());
-    let bar = progress(runs.len());
+    let in_shard = |i: usize| args.shard.is_none_or(|(k, n)| i % n == k - 1);
+    let planned = (0..runs.len()).filter(|&i| in_shard(i)).count();
+    eprintln!("suite {} ({}): {planned} run(s) -> {}", suite.manifest.name, suite.file, dir.path.display());
+    let bar = progress(planned);
     let mut table = Table::new(&[
         "#",
         "workload",
@@ -189,7 +191,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         "verdict",
     ]);
     let (mut failed, mut interrupted) = (0, false);
-    for (i, r) in runs.iter().enumerate() {
+    for (i, r) in runs.iter().enumerate().filter(|(i, _)| in_shard(*i)) {
         let device = resolved.get(&r.device).copied().unwrap_or(ResolvedDevice::Cpu);
         bar.set_message(format!(
             "{} {} {device} {} b{}",
@@ -223,7 +225,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     print!("{}", table.render());
     let done = table.len();
     if interrupted {
-        eprintln!("interrupted: {done} of {} run(s) finished; their results are in {}", runs.len(), dir.path.display());
+        eprintln!("interrupted: {done} of {planned} run(s) finished; their results are in {}", dir.path.display());
         return Ok(ExitCode::from(130));
     }
     eprintln!("{done} result file(s) in {}", dir.path.display());

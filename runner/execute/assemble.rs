@@ -234,5 +234,6 @@ pub fn assemble(
         },
         model,
         data,
+        merged_from: Vec::new(),
     })
 }

@@ -77,6 +77,9 @@ pub struct RunRecord {
     pub data: DataCard,
     /// Where and with what the run happened.
     pub provenance: Provenance,
+    /// Result files this record was merged from (`wattbench merge`); empty for a run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<String>,
 }
 
 /// Achieved compute, from the model's FLOPs per sample and the throughput.

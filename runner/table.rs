@@ -1,4 +1,4 @@
-//! A plain aligned text table for the terminal.
+//! A plain aligned text table for the terminal, and the same as Markdown.
 
 /// Rows of cells under a header, rendered with aligned columns.
 pub struct Table {
@@ -53,6 +53,24 @@ impl Table {
     }
 }
 
+impl Table {
+    /// The table as GitHub-flavoured Markdown (pipes in cells escaped).
+    pub fn render_markdown(&self) -> String {
+        let line = |cells: &[String]| {
+            let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+            format!("| {} |\n", cells.join(" | "))
+        };
+        let mut out = line(&self.header);
+        out.push_str(&line(&vec!["---".to_string(); self.header.len()]));
+        for r in &self.rows {
+            let mut cells = r.clone();
+            cells.resize(self.header.len(), String::new());
+            out.push_str(&line(&cells));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +80,12 @@ mod tests {
         let mut t = Table::new(&["a", "long header"]);
         t.row(vec!["wide cell".into(), "x".into()]);
         assert_eq!(t.render(), "a          long header\n---------  -----------\nwide cell  x\n");
+    }
+
+    #[test]
+    fn markdown_escapes_pipes() {
+        let mut t = Table::new(&["a", "b"]);
+        t.row(vec!["x|y".into(), "z".into()]);
+        assert_eq!(t.render_markdown(), "| a | b |\n| --- | --- |\n| x\\|y | z |\n");
     }
 }

@@ -1,0 +1,106 @@
+//! Reading result files back: from files or folders (recursively), each
+//! checked to be a wattbench result of a schema this build reads.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::results::{RunRecord, SCHEMA_VERSION};
+
+/// A result file that cannot be used.
+#[derive(Debug, Error)]
+pub enum LoadError {
+    /// The path could not be read.
+    #[error("{path}: {reason}")]
+    Unreadable {
+        /// The file or folder.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// Not JSON, or not a wattbench result.
+    #[error("{path}: not a wattbench result ({reason})")]
+    Foreign {
+        /// The file.
+        path: String,
+        /// What is missing or wrong.
+        reason: String,
+    },
+    /// Written by a wattbench with another schema.
+    #[error("{path}: result schema {found}, but this wattbench reads schema {SCHEMA_VERSION}; rerun the suite with this version")]
+    Schema {
+        /// The file.
+        path: String,
+        /// Its schema version.
+        found: u64,
+    },
+    /// Nothing to read.
+    #[error("no result files found in {0}")]
+    Empty(String),
+}
+
+/// One result with the file it came from.
+#[derive(Clone, Debug)]
+pub struct LoadedResult {
+    /// The file.
+    pub path: PathBuf,
+    /// The record.
+    pub record: RunRecord,
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let unreadable =
+        |e: std::io::Error| LoadError::Unreadable { path: path.display().to_string(), reason: e.to_string() };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if meta.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(path).map_err(unreadable)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            collect(&p, out)?;
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Parses one result file.
+pub fn load_file(path: &Path) -> Result<LoadedResult, LoadError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read(path).map_err(|e| LoadError::Unreadable { path: shown.clone(), reason: e.to_string() })?;
+    let value: serde_json::Value = serde_json::from_slice(&text)
+        .map_err(|e| LoadError::Foreign { path: shown.clone(), reason: format!("invalid JSON: {e}") })?;
+    let version = value
+        .get("schema_version")
+        .and_then(|v| v.as_u64())
+        .ok_or_else(|| LoadError::Foreign { path: shown.clone(), reason: "no schema_version".into() })?;
+    if version != u64::from(SCHEMA_VERSION) {
+        return Err(LoadError::Schema { path: shown, found: version });
+    }
+    let record: RunRecord =
+        serde_json::from_value(value).map_err(|e| LoadError::Foreign { path: shown.clone(), reason: e.to_string() })?;
+    Ok(LoadedResult { path: path.to_path_buf(), record })
+}
+
+/// Loads every result named: files as they are, folders recursively
+/// (`*.json`, skipping hidden files such as unfinished temporaries).
+pub fn load_results(paths: &[PathBuf]) -> Result<Vec<LoadedResult>, LoadError> {
+    let mut files = Vec::new();
+    for p in paths {
+        collect(p, &mut files)?;
+    }
+    if files.is_empty() {
+        let named = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        return Err(LoadError::Empty(named));
+    }
+    files.iter().map(|f| load_file(f)).collect()
+}

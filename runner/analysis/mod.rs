@@ -1,0 +1,19 @@
+//! Reading results back and judging them: leaderboards, baseline-against-new
+//! comparisons (the CI gate) and exact merges of shards.
+
+mod compare;
+mod compare_output;
+mod load;
+mod merge;
+mod rank;
+mod rank_output;
+
+pub use compare::{compare, Change, CompareReport, Comparison, ConfigKey};
+pub use compare_output::{render_junit, render_markdown, render_table};
+pub use load::{load_file, load_results, LoadError, LoadedResult};
+pub use merge::{merge, MergeError};
+pub use rank::{assign_ranks, rank, ExcludedRun, RankBy, RankedRun, Ranking};
+pub use rank_output::{render as render_rankings, Format};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,79 @@
+//! `wattbench rank`, `compare` and `merge`: reading result files back.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::args::{CompareArgs, MergeArgs, RankArgs};
+use crate::analysis::{
+    compare, load_results, merge, rank, render_junit, render_markdown, render_rankings, render_table,
+};
+use crate::results::write_atomic;
+
+/// Prints the leaderboards.
+pub fn rank_cmd(args: RankArgs) -> anyhow::Result<ExitCode> {
+    let results = load_results(&args.results)?;
+    let rankings = rank(&results, args.by);
+    print!("{}", render_rankings(&rankings, args.format)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_text(path: &PathBuf, text: &str) -> anyhow::Result<()> {
+    let dir =
+        path.parent().filter(|d| !d.as_os_str().is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let name =
+        path.file_name().and_then(|n| n.to_str()).with_context(|| format!("{}: not a file name", path.display()))?;
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Compares; exit 1 when a change is worse than allowed beyond the noise.
+pub fn compare_cmd(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    if !(args.max_regression.is_finite() && args.max_regression >= 0.0) {
+        anyhow::bail!("--max-regression must be a non-negative fraction (0.05 is 5%)");
+    }
+    let baseline = load_results(std::slice::from_ref(&args.baseline))?;
+    let new = load_results(std::slice::from_ref(&args.new))?;
+    let report = compare(&baseline, &new, args.max_regression);
+    if report.matched.is_empty() {
+        anyhow::bail!("no configuration appears in both {} and {}", args.baseline.display(), args.new.display());
+    }
+    print!("{}", render_table(&report));
+    if let Some(path) = &args.markdown {
+        write_text(path, &render_markdown(&report))?;
+    }
+    if let Some(path) = &args.junit {
+        write_text(path, &render_junit(&report))?;
+    }
+    let regressions: usize = report.matched.iter().map(|m| m.changes.iter().filter(|c| c.regression).count()).sum();
+    if regressions > 0 {
+        eprintln!("{regressions} regression(s) beyond noise and worse than {:.1}%", args.max_regression * 100.0);
+        return Ok(ExitCode::from(1));
+    }
+    eprintln!("no regression beyond noise (allowed worsening {:.1}%)", args.max_regression * 100.0);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Merges results per configuration into `--out`.
+pub fn merge_cmd(args: MergeArgs) -> anyhow::Result<ExitCode> {
+    let results = load_results(&args.results)?;
+    let merged = merge(&results)?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    for (i, r) in merged.iter().enumerate() {
+        let name = format!(
+            "{i:02}-{}-{}-{}-{}-b{}-merged.json",
+            r.workload,
+            r.scenario,
+            r.device.replace(':', ""),
+            r.precision,
+            r.batch_size
+        );
+        let path =
+            write_atomic(&args.out, &name, r).with_context(|| format!("cannot write into {}", args.out.display()))?;
+        eprintln!("wrote {} (from {} result(s))", path.display(), r.merged_from.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
