@@ -1,5 +1,6 @@
 //! Tests that run the `wattbench` binary.
 
+mod analysis;
 mod devices;
 mod interrupt;
 mod list;
