@@ -34,12 +34,12 @@ impl Table {
         }
         let line = |cells: &[String]| {
             let mut s = String::new();
-            for i in 0..cols {
+            for (i, w) in width.iter().enumerate() {
                 let cell = cells.get(i).map(String::as_str).unwrap_or("");
                 if i + 1 == cols {
                     s.push_str(cell);
                 } else {
-                    s.push_str(&format!("{cell:<w$}  ", w = width[i]));
+                    s.push_str(&format!("{cell:<w$}  "));
                 }
             }
             s.trim_end().to_string() + "\n"

@@ -63,14 +63,7 @@ pub fn merge_cmd(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let merged = merge(&results)?;
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     for (i, r) in merged.iter().enumerate() {
-        let name = format!(
-            "{i:02}-{}-{}-{}-{}-b{}-merged.json",
-            r.workload,
-            r.scenario,
-            r.device.replace(':', ""),
-            r.precision,
-            r.batch_size
-        );
+        let name = r.file_name(i, "-merged");
         let path =
             write_atomic(&args.out, &name, r).with_context(|| format!("cannot write into {}", args.out.display()))?;
         eprintln!("wrote {} (from {} result(s))", path.display(), r.merged_from.len());

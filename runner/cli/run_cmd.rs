@@ -138,12 +138,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let cuda = if needs_cuda { probe_cuda() } else { CudaStatus::Unavailable("not probed".into()) };
     let mut resolved: HashMap<DeviceSpec, ResolvedDevice> = HashMap::new();
     for r in &runs {
-        if !resolved.contains_key(&r.device) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = resolved.entry(r.device) {
             let (device, notice) = resolve(r.device, &cuda).map_err(anyhow::Error::msg)?;
             if let Some(n) = notice {
                 eprintln!("notice: {n}");
             }
-            resolved.insert(r.device, device);
+            slot.insert(device);
         }
     }
     let gpus = match &cuda {

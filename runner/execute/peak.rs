@@ -49,7 +49,8 @@ pub fn find_peak(
 ) -> Result<(Vec<TrialOutcome>, Vec<PeakProbe>), RunFailure> {
     let mut probes = Vec::new();
     let mut rate = run.settings.target_qps.unwrap_or(10.0);
-    let (mut best, mut failed_at): (Option<(f64, TrialOutcome)>, Option<(f64, TrialOutcome)>) = (None, None);
+    let mut best: Option<(f64, TrialOutcome)> = None;
+    let mut failed_at: Option<(f64, TrialOutcome)> = None;
     for _ in 0..MAX_DOUBLINGS {
         let (valid, trial) = probe(env, run, rate, device, gpu, workload, &mut probes)?;
         if valid {

@@ -81,14 +81,7 @@ pub fn run_one(
     let monitor_unavailable = open_monitor(device, gpu).unavailable();
     let ctx = RunContext { index, run, device, gpu, started_at, monitor_unavailable, peak_search };
     let record = assemble(env, ctx, workload.as_ref(), &trials, quality)?;
-    let name = format!(
-        "{index:02}-{}-{}-{}-{}-b{}.json",
-        record.workload,
-        record.scenario,
-        record.device.replace(':', ""),
-        record.precision,
-        record.batch_size
-    );
+    let name = record.file_name(index, "");
     let path = write_atomic(env.results_dir, &name, &record)
         .map_err(|e| RunFailure::Failed(format!("could not write {}: {e}", env.results_dir.join(&name).display())))?;
     Ok((record, path))

@@ -82,6 +82,20 @@ pub struct RunRecord {
     pub merged_from: Vec<String>,
 }
 
+impl RunRecord {
+    /// The result file's name: `NN-workload-scenario-device-precision-bN{suffix}.json`.
+    pub fn file_name(&self, index: usize, suffix: &str) -> String {
+        format!(
+            "{index:02}-{}-{}-{}-{}-b{}{suffix}.json",
+            self.workload,
+            self.scenario,
+            self.device.replace(':', ""),
+            self.precision,
+            self.batch_size
+        )
+    }
+}
+
 /// Achieved compute, from the model's FLOPs per sample and the throughput.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Performance {
