@@ -10,6 +10,7 @@
 
 pub mod analysis;
 pub mod backend;
+pub mod calibration;
 pub mod cli;
 pub mod device;
 pub mod energy;

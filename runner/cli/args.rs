@@ -34,6 +34,25 @@ pub enum Command {
     Merge(MergeArgs),
     /// Write a self-contained HTML report with plots.
     Report(ReportArgs),
+    /// Measure a device's peak compute, memory bandwidth and power once, for rooflines.
+    Calibrate(CalibrateArgs),
+}
+
+/// `wattbench calibrate`.
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Device: auto, cpu or cuda:N.
+    #[arg(long, default_value = "auto")]
+    pub device: DeviceSpec,
+    /// Seconds per probe.
+    #[arg(long, default_value_t = 3.0)]
+    pub seconds: f64,
+    /// Seconds of idle power (and counter period) measurement, where energy is measured.
+    #[arg(long, default_value_t = 5.0)]
+    pub idle_s: f64,
+    /// Folder for the calibration (default: $WATTBENCH_CALIBRATION_DIR or the user's cache).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// `wattbench rank`.
@@ -133,6 +152,9 @@ pub struct RunArgs {
     /// Device for every run: auto, cpu or cuda:N (default: the suite's).
     #[arg(long)]
     pub device: Option<DeviceSpec>,
+    /// Precision for every run: f32, f16 or bf16 (default: the suite's).
+    #[arg(long)]
+    pub precision: Option<crate::backend::Precision>,
     /// Folder that receives a sub-folder of result files per invocation.
     #[arg(long, default_value = "results")]
     pub results: PathBuf,

@@ -3,6 +3,7 @@
 
 mod analysis_cmd;
 mod args;
+mod calibrate_cmd;
 mod devices_cmd;
 mod list_cmd;
 mod run_cmd;
@@ -28,5 +29,6 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Compare(args) => analysis_cmd::compare_cmd(args),
         Command::Merge(args) => analysis_cmd::merge_cmd(args),
         Command::Report(args) => report_cmd::report(args),
+        Command::Calibrate(args) => calibrate_cmd::calibrate(args),
     }
 }

@@ -44,6 +44,7 @@ fn apply_overrides(runs: &mut [PlannedRun], args: &RunArgs) -> anyhow::Result<()
         r.idle = idle.unwrap_or(r.idle);
         r.cooldown = cooldown.unwrap_or(r.cooldown);
         r.trials = args.trials.unwrap_or(r.trials);
+        r.precision = args.precision.unwrap_or(r.precision);
     }
     Ok(())
 }
@@ -170,6 +171,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         command: &command,
         stop: &stop,
         find_peak: args.find_peak,
+        calibration_dir: crate::calibration::calibration_dir(),
     };
 
     let in_shard = |i: usize| args.shard.is_none_or(|(k, n)| i % n == k - 1);

@@ -52,6 +52,12 @@ pub struct EnergyReport {
     pub trace_integrated_j: Option<f64>,
     /// (trace − counter) / counter.
     pub trace_gap_frac: Option<f64>,
+    /// Third estimate: the plain mean of the power samples times the window (J).
+    #[serde(default)]
+    pub sampled_mean_power_j: Option<f64>,
+    /// (sampled mean power × window − counter) / counter.
+    #[serde(default)]
+    pub sampled_mean_gap_frac: Option<f64>,
     /// Number of raw trace samples.
     pub trace_samples: usize,
     /// The trace decimated to at most 200 `[t_s, watts]` points.
@@ -122,6 +128,15 @@ impl EnergyReport {
             (Some(t), Some(g)) if g != 0.0 => Some((t - g) / g),
             _ => None,
         };
+        let sampled_mean_power_j = m
+            .trace
+            .as_ref()
+            .filter(|t| !t.samples.is_empty())
+            .map(|t| t.samples.iter().map(|s| s.1).sum::<f64>() / t.samples.len() as f64 * m.window_s);
+        let sampled_mean_gap_frac = match (sampled_mean_power_j, gross) {
+            (Some(s), Some(g)) if g != 0.0 => Some((s - g) / g),
+            _ => None,
+        };
         let (trace_samples, power_trace_w) = match &m.trace {
             Some(t) => (t.samples.len(), t.decimate(MAX_TRACE_POINTS).into_iter().map(|(s, w)| [s, w]).collect()),
             None => (0, Vec::new()),
@@ -138,6 +153,8 @@ impl EnergyReport {
             net_j_per_inference: per(net, m.inferences),
             trace_integrated_j,
             trace_gap_frac,
+            sampled_mean_power_j,
+            sampled_mean_gap_frac,
             trace_samples,
             power_trace_w,
             note: (!notes.is_empty()).then(|| notes.join("; ")),
@@ -161,6 +178,8 @@ impl EnergyReport {
             net_j_per_inference: None,
             trace_integrated_j: None,
             trace_gap_frac: None,
+            sampled_mean_power_j: None,
+            sampled_mean_gap_frac: None,
             trace_samples: 0,
             power_trace_w: Vec::new(),
             note: Some(reason.to_string()),

@@ -4,11 +4,12 @@
 use std::time::SystemTime;
 
 use hdrhistogram::Histogram;
-use wattbench_suites::{PreparedWorkload, QualityReport, WeightsSource};
+use wattbench_suites::{ModelCard, PreparedWorkload, QualityReport, WeightsSource};
 
 use super::run_one::{Environment, RunFailure};
 use super::trial::TrialOutcome;
-use crate::backend::{self, BURN_VERSION};
+use crate::backend::{self, Precision, BURN_VERSION};
+use crate::calibration::{device_id, load_calibration, roofline};
 use crate::device::{GpuInfo, ResolvedDevice};
 use crate::energy::{aggregate, TrialEnergy};
 use crate::harness::Scenario;
@@ -105,6 +106,42 @@ fn evidence(
     }
 }
 
+/// Achieved compute and traffic, placed on the device's roofline when it was calibrated.
+#[allow(clippy::too_many_arguments)]
+fn performance(
+    env: &Environment<'_>,
+    device: &(ResolvedDevice, Option<&GpuInfo>),
+    model: &ModelCard,
+    run: &PlannedRun,
+    throughput: f64,
+    samples: u64,
+    trials: &[TrialOutcome],
+    window_s: f64,
+) -> Performance {
+    let queries: u64 = trials.iter().map(|t| t.outcome.queries).sum();
+    let element = if run.precision == Precision::F32 { 4.0 } else { 2.0 };
+    let weight_traffic = model.parameters as f64 * element * queries as f64 / window_s.max(1e-9);
+    let io_traffic = model.bytes_per_sample as f64 * throughput;
+    let _ = samples;
+    let flops = model.flops_per_sample as f64 * throughput;
+    let bytes = io_traffic + weight_traffic;
+    let id = device_id(device.0, device.1, env.cpu);
+    let (roofline, roofline_note) = match load_calibration(&env.calibration_dir, &id) {
+        Ok(Some((path, cal))) => {
+            (Some(roofline(&cal, &path.display().to_string(), run.precision != Precision::F32, flops, bytes)), None)
+        }
+        Ok(None) => (None, Some(format!("{id} was never calibrated: run `wattbench calibrate --device {}`", device.0))),
+        Err(e) => (None, Some(e)),
+    };
+    Performance {
+        flops_per_sample: model.flops_per_sample,
+        achieved_flops_per_s: flops,
+        achieved_bytes_per_s: bytes,
+        roofline,
+        roofline_note,
+    }
+}
+
 /// What `assemble` needs besides the trials.
 pub struct RunContext<'a> {
     /// Position in the plan.
@@ -165,6 +202,7 @@ pub fn assemble(
     };
     let model = workload.model_card().clone();
     let data = workload.data_card().clone();
+    let ctx_device = (ctx.device, ctx.gpu);
     let device_name = ctx.device.to_string();
     let backend_name = backend::backend_name(ctx.device).to_string();
     Ok(RunRecord {
@@ -196,10 +234,7 @@ pub fn assemble(
         server,
         energy,
         quality,
-        performance: Performance {
-            flops_per_sample: model.flops_per_sample,
-            achieved_flops_per_s: model.flops_per_sample as f64 * throughput.mean,
-        },
+        performance: performance(env, &ctx_device, &model, run, throughput.mean, samples, trials, window_s),
         warmup: Warmup {
             queries: trials.iter().map(|t| t.outcome.warmup_queries).sum(),
             duration_s: trials.iter().map(|t| t.outcome.warmup.as_secs_f64()).sum(),

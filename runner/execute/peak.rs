@@ -38,15 +38,15 @@ fn probe(
     Ok((valid, trial))
 }
 
-/// Searches the peak rate; returns the trial at the best VALID rate (or the
-/// lowest rate tried, when none was VALID) and every probe.
+/// Searches the peak rate; returns the rate and trial of the best VALID probe
+/// (or of the first, failing one, when none was VALID) and every probe.
 pub fn find_peak(
     env: &Environment<'_>,
     run: &PlannedRun,
     device: ResolvedDevice,
     gpu: Option<&GpuInfo>,
     workload: &mut dyn PreparedWorkload,
-) -> Result<(Vec<TrialOutcome>, Vec<PeakProbe>), RunFailure> {
+) -> Result<(f64, TrialOutcome, Vec<PeakProbe>), RunFailure> {
     let mut probes = Vec::new();
     let mut rate = run.settings.target_qps.unwrap_or(10.0);
     let mut best: Option<(f64, TrialOutcome)> = None;
@@ -74,7 +74,6 @@ pub fn find_peak(
             }
         }
     }
-    let chosen =
-        best.or(failed_at).map(|(_, t)| t).ok_or_else(|| RunFailure::Failed("the peak search ran no probe".into()))?;
-    Ok((vec![chosen], probes))
+    let (rate, trial) = best.or(failed_at).ok_or_else(|| RunFailure::Failed("the peak search ran no probe".into()))?;
+    Ok((rate, trial, probes))
 }

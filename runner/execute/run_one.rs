@@ -36,6 +36,8 @@ pub struct Environment<'a> {
     pub stop: &'a AtomicBool,
     /// Server runs search for the highest rate that stays VALID.
     pub find_peak: bool,
+    /// Where device calibrations are stored.
+    pub calibration_dir: std::path::PathBuf,
 }
 
 /// Why a run produced no result file.
@@ -66,8 +68,12 @@ pub fn run_one(
         .map_err(|p| RunFailure::Failed(format!("staging panicked: {p}")))?;
     let mut workload = staged.map_err(|e| RunFailure::Failed(e.to_string()))?;
 
+    // A peak search reports its best probe: the record is that of the run at that rate.
+    let mut at_peak = run.clone();
     let (trials, peak_search) = if env.find_peak && run.settings.scenario == Scenario::Server {
-        find_peak(env, run, device, gpu, workload.as_mut())?
+        let (rate, trial, probes) = find_peak(env, run, device, gpu, workload.as_mut())?;
+        at_peak.settings.target_qps = Some(rate);
+        (vec![trial], probes)
     } else {
         let trials = (0..run.trials)
             .map(|t| run_trial(env, run, &run.settings, t, device, gpu, workload.as_mut()))
@@ -79,7 +85,7 @@ pub fn run_one(
         .map_err(|p| RunFailure::Failed(format!("accuracy pass panicked: {p}")))?
         .map_err(|e| RunFailure::Failed(format!("accuracy pass: {e}")))?;
     let monitor_unavailable = open_monitor(device, gpu).unavailable();
-    let ctx = RunContext { index, run, device, gpu, started_at, monitor_unavailable, peak_search };
+    let ctx = RunContext { index, run: &at_peak, device, gpu, started_at, monitor_unavailable, peak_search };
     let record = assemble(env, ctx, workload.as_ref(), &trials, quality)?;
     let name = record.file_name(index, "");
     let path = write_atomic(env.results_dir, &name, &record)

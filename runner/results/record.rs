@@ -103,6 +103,16 @@ pub struct Performance {
     pub flops_per_sample: u64,
     /// FLOPs per second achieved over the window.
     pub achieved_flops_per_s: f64,
+    /// Compulsory memory traffic per second: each sample's input and output,
+    /// and the weights once per query.
+    #[serde(default)]
+    pub achieved_bytes_per_s: f64,
+    /// The run on its device's roofline (null when the device was never calibrated).
+    #[serde(default)]
+    pub roofline: Option<crate::calibration::Roofline>,
+    /// Why there is no roofline, when there is none.
+    #[serde(default)]
+    pub roofline_note: Option<String>,
 }
 
 /// The untimed warm-up before the window.

@@ -34,6 +34,7 @@ impl Noop {
             model: ModelCard {
                 parameters: 0,
                 flops_per_sample: 0,
+                bytes_per_sample: 0,
                 input_shape: vec![],
                 output_shape: vec![],
                 weights: WeightsSource::RandomInit { seed: 0 },

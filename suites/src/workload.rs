@@ -30,6 +30,9 @@ pub struct ModelCard {
     pub parameters: u64,
     /// Floating-point operations per sample of one forward pass (multiply-add = 2).
     pub flops_per_sample: u64,
+    /// Compulsory bytes per sample: its input read and its output written (f32).
+    #[serde(default)]
+    pub bytes_per_sample: u64,
     /// Shape of one sample's input, outermost first.
     pub input_shape: Vec<usize>,
     /// Shape of one sample's output.

@@ -186,3 +186,28 @@ fn a_missed_server_latency_bound_is_invalid_and_says_reduce_the_rate() {
         .collect();
     assert!(failed.contains(&"latency_bound".to_string()), "{failed:?}");
 }
+
+#[test]
+fn find_peak_records_every_probe_and_keeps_the_best_valid_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = "name = \"peak\"\n[defaults]\nwarmup_s = 0.05\nmin_duration_s = 0.2\nmin_queries = 50\nidle_s = 0.0\ntrials = 1\n\n[[run]]\nworkload = \"noop\"\nscenarios = [\"server\"]\ntarget_qps = 1000.0\nlatency_bound_ms = 0.5\n";
+    std::fs::write(dir.path().join("s.toml"), suite).unwrap();
+    let o = wattbench(dir.path(), &["run", "--suite", "s.toml", "--device", "cpu", "--results", "out", "--find-peak"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = result_files(&dir.path().join("out"));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    let probes = doc["server"]["peak_search"].as_array().unwrap();
+    assert!(!probes.is_empty());
+    let rates: Vec<f64> = probes.iter().map(|p| p["target_qps"].as_f64().unwrap()).collect();
+    assert_eq!(rates[0], 1000.0);
+    // Doubling while VALID: each probe before the first INVALID one doubles the rate.
+    let first_invalid = probes.iter().position(|p| p["valid"] == false).unwrap_or(probes.len());
+    for w in rates[..first_invalid].windows(2) {
+        assert_eq!(w[1], 2.0 * w[0]);
+    }
+    let best_valid =
+        probes.iter().filter(|p| p["valid"] == true).map(|p| p["target_qps"].as_f64().unwrap()).fold(0.0, f64::max);
+    if best_valid > 0.0 {
+        assert_eq!(doc["server"]["target_qps"].as_f64().unwrap(), best_valid, "the record is the best VALID probe");
+    }
+}

@@ -5,6 +5,7 @@ use burn::module::Module;
 use burn::nn::{Linear, LinearConfig, Lstm, LstmConfig};
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
+use wattbench_kernels::lstm::{LstmLayer, LstmWeights};
 
 /// Architecture of the forecaster.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,6 +84,48 @@ impl<B: Backend> LoadForecaster<B> {
     }
 }
 
+/// A Linear's weight as `[out][in]` and its bias, on the host.
+fn linear_arrays<B: Backend>(l: &Linear<B>) -> Result<(Vec<f32>, Vec<f32>, usize, usize), String> {
+    let w = l.weight.val();
+    let [d_in, d_out] = w.dims();
+    let host = w.into_data().convert::<f32>().into_vec::<f32>().map_err(|e| format!("{e:?}"))?;
+    let mut t = vec![0.0f32; d_in * d_out];
+    for i in 0..d_in {
+        for o in 0..d_out {
+            t[o * d_in + i] = host[i * d_out + o];
+        }
+    }
+    let bias = match &l.bias {
+        Some(b) => b.val().into_data().convert::<f32>().into_vec::<f32>().map_err(|e| format!("{e:?}"))?,
+        None => vec![0.0; d_out],
+    };
+    Ok((t, bias, d_in, d_out))
+}
+
+impl<B: Backend> LoadForecaster<B> {
+    /// The weights as plain arrays in the layout of the fused reference
+    /// kernel (gate order input, forget, cell, output; input and hidden
+    /// biases summed).
+    pub fn export(&self) -> Result<LstmWeights, String> {
+        let mut layers = Vec::new();
+        for lstm in &self.lstms {
+            let (mut w_ih, mut w_hh, mut bias) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut input, mut hidden) = (0, 0);
+            for gate in [&lstm.input_gate, &lstm.forget_gate, &lstm.cell_gate, &lstm.output_gate] {
+                let (wi, bi, d_in, d_out) = linear_arrays(&gate.input_transform)?;
+                let (wh, bh, _, _) = linear_arrays(&gate.hidden_transform)?;
+                (input, hidden) = (d_in, d_out);
+                w_ih.extend(wi);
+                w_hh.extend(wh);
+                bias.extend(bi.iter().zip(&bh).map(|(a, b)| a + b));
+            }
+            layers.push(LstmLayer { input, hidden, w_ih, w_hh, bias });
+        }
+        let (head_w, head_b, _, _) = linear_arrays(&self.head)?;
+        Ok(LstmWeights { layers, head_w, head_b })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +141,28 @@ mod tests {
         let model = LoadForecaster::<Flex>::new(&shape(), &device);
         let input = Tensor::<Flex, 3>::zeros([7, 5, 3], &device);
         assert_eq!(model.forward(input).dims(), [7, 2]);
+    }
+
+    #[test]
+    fn the_cpu_reference_computes_what_burn_computes() {
+        let device = Default::default();
+        let shape = ForecasterShape { features: 7, hidden: 16, layers: 2, input_len: 24, horizon: 6 };
+        Flex::seed(&device, 3);
+        let model = LoadForecaster::<Flex>::new(&shape, &device);
+        let weights = model.export().unwrap();
+        let input: Vec<f32> = (0..2 * 24 * 7).map(|i| ((i * 37 % 101) as f32 / 50.0) - 1.0).collect();
+        let burn = model
+            .forward(Tensor::from_data(burn::tensor::TensorData::new(input.clone(), [2, 24, 7]), &device))
+            .into_data()
+            .into_vec::<f32>()
+            .unwrap();
+        for b in 0..2 {
+            let reference =
+                wattbench_kernels::lstm::forward_cpu(&weights, &input[b * 24 * 7..(b + 1) * 24 * 7], 24).unwrap();
+            for (r, x) in reference.iter().zip(&burn[b * 6..(b + 1) * 6]) {
+                assert!((r - x).abs() < 1e-5, "sample {b}: reference {r} vs burn {x}");
+            }
+        }
     }
 
     #[test]

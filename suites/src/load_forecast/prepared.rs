@@ -191,6 +191,7 @@ pub fn prepare<B: Backend>(
     let model_card = ModelCard {
         parameters: shape.parameters(),
         flops_per_sample: shape.flops_per_sample(),
+        bytes_per_sample: 4 * (shape.input_len * shape.features + shape.horizon) as u64,
         input_shape: vec![shape.input_len, shape.features],
         output_shape: vec![shape.horizon],
         weights,
