@@ -67,6 +67,14 @@ pub fn prepare(
     device: ResolvedDevice,
     precision: Precision,
 ) -> Result<Box<dyn PreparedWorkload>, WorkloadError> {
+    let on_cuda;
+    let ctx = match device {
+        ResolvedDevice::Cuda(i) => {
+            on_cuda = PrepareContext { cuda_ordinal: Some(i as usize), ..ctx.clone() };
+            &on_cuda
+        }
+        ResolvedDevice::Cpu => ctx,
+    };
     match (device, precision) {
         (ResolvedDevice::Cpu, Precision::F32) => wattbench_suites::prepare::<Flex>(workload, params, ctx, &FlexDevice),
         (ResolvedDevice::Cpu, other) => Err(WorkloadError::Execution(format!(

@@ -39,6 +39,7 @@ case "${1:-}" in
     step "$BIN" calibrate --device cpu --seconds 2
     step "$BIN" run --suite quick --device cuda:0 --results "$OUT/results"
     step "$BIN" run --suite harness --results "$OUT/results"
+    step "$BIN" run --suite lstm-reference --results "$OUT/results"
     for p in bf16 f16; do
       step "$BIN" run --suite quick --device cuda:0 --precision "$p" --results "$OUT/results"
     done

@@ -155,7 +155,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let stamp = humantime::format_rfc3339_seconds(SystemTime::now()).to_string().replace([':', '-'], "");
     let dir = ResultsDir::create(&args.results, &suite.manifest.name, &stamp)
         .with_context(|| format!("cannot create a results folder under {}", args.results.display()))?;
-    let prepare = PrepareContext { data_dir: args.data_dir.clone(), weights_dir: args.weights_dir.clone() };
+    let prepare =
+        PrepareContext { data_dir: args.data_dir.clone(), weights_dir: args.weights_dir.clone(), cuda_ordinal: None };
     let stop = Arc::new(AtomicBool::new(false));
     install_interrupt(stop.clone());
     // The program's own path is a local detail; the arguments are what reproduce the run.

@@ -128,7 +128,9 @@ fn performance(
     let id = device_id(device.0, device.1, env.cpu);
     let (roofline, roofline_note) = match load_calibration(&env.calibration_dir, &id) {
         Ok(Some((path, cal))) => {
-            (Some(roofline(&cal, &path.display().to_string(), run.precision != Precision::F32, flops, bytes)), None)
+            // The file's name (the device's identity), not the local folder it sits in.
+            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            (Some(roofline(&cal, &file, run.precision != Precision::F32, flops, bytes)), None)
         }
         Ok(None) => (None, Some(format!("{id} was never calibrated: run `wattbench calibrate --device {}`", device.0))),
         Err(e) => (None, Some(e)),
@@ -204,7 +206,11 @@ pub fn assemble(
     let data = workload.data_card().clone();
     let ctx_device = (ctx.device, ctx.gpu);
     let device_name = ctx.device.to_string();
-    let backend_name = backend::backend_name(ctx.device).to_string();
+    // A workload that drives the device itself (the fused reference kernel) names its engine.
+    let backend_name = match model.architecture.get("engine") {
+        Some(engine) => engine.split_whitespace().next().unwrap_or("engine").to_string(),
+        None => backend::backend_name(ctx.device).to_string(),
+    };
     Ok(RunRecord {
         schema_version: SCHEMA_VERSION,
         suite: env.suite.manifest.name.clone(),

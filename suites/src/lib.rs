@@ -34,6 +34,8 @@ pub struct PrepareContext {
     pub data_dir: Option<PathBuf>,
     /// Folder that relative weights paths are resolved against.
     pub weights_dir: Option<PathBuf>,
+    /// The CUDA device of the run, for engines that drive CUDA themselves.
+    pub cuda_ordinal: Option<usize>,
 }
 
 impl PrepareContext {

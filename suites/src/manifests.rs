@@ -17,6 +17,11 @@ pub const BUILTIN: &[BuiltinSuite] = &[
     BuiltinSuite { name: "quick", file: "suites/quick.toml", text: include_str!("../quick.toml") },
     BuiltinSuite { name: "ett", file: "suites/ett.toml", text: include_str!("../ett.toml") },
     BuiltinSuite { name: "harness", file: "suites/harness.toml", text: include_str!("../harness.toml") },
+    BuiltinSuite {
+        name: "lstm-reference",
+        file: "suites/lstm-reference.toml",
+        text: include_str!("../lstm-reference.toml"),
+    },
 ];
 
 /// Looks a built-in suite up by name.

@@ -63,7 +63,10 @@ pub fn prepare<B: Backend>(
     match id {
         load_forecast::ID => {
             let p: LoadForecastParams = params(id, value)?;
-            Ok(Box::new(load_forecast::prepare::<B>(&p, ctx, device)?))
+            match p.engine {
+                load_forecast::Engine::Burn => Ok(Box::new(load_forecast::prepare::<B>(&p, ctx, device)?)),
+                load_forecast::Engine::FusedCuda => Ok(Box::new(load_forecast::fused::prepare(&p, ctx)?)),
+            }
         }
         noop::ID => {
             validate_params(id, value)?;

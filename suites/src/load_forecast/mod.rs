@@ -4,17 +4,19 @@
 pub mod baseline;
 pub mod calendar;
 pub mod ett;
+pub mod fused;
 pub mod model;
 pub mod normaliser;
 pub mod params;
 pub mod prepared;
 pub mod series;
 pub mod split;
+pub(crate) mod staging;
 pub mod synthetic;
 pub mod train;
 pub mod windows;
 
-pub use params::LoadForecastParams;
+pub use params::{Engine, LoadForecastParams};
 pub use prepared::{prepare, PreparedLoadForecast};
 pub use series::{CalendarStamp, DataError, HourlySeries};
 

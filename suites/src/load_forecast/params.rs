@@ -13,6 +13,17 @@ pub enum DataChoice {
     Ett,
 }
 
+/// What executes the model.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Engine {
+    /// Burn, on the run's backend (the default).
+    #[default]
+    Burn,
+    /// The fused CUDA reference kernel (one layer; CUDA devices only).
+    FusedCuda,
+}
+
 /// Every knob of the load-forecast workload, with defaults for the `quick` size.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -39,8 +50,10 @@ pub struct LoadForecastParams {
     pub stride: usize,
     /// Distinct samples staged for the performance run.
     pub performance_samples: usize,
-    /// Optional weights file (Burn named MessagePack record).
+    /// Optional weights: a Burn named-MessagePack file, or `reference:NAME`.
     pub weights: Option<String>,
+    /// What executes the model.
+    pub engine: Engine,
 }
 
 impl Default for LoadForecastParams {
@@ -58,6 +71,7 @@ impl Default for LoadForecastParams {
             stride: 24,
             performance_samples: 1024,
             weights: None,
+            engine: Engine::Burn,
         }
     }
 }
@@ -77,6 +91,9 @@ impl LoadForecastParams {
             if value == 0 {
                 return Err((name, "must be at least 1".into()));
             }
+        }
+        if self.engine == Engine::FusedCuda && self.layers != 1 {
+            return Err(("engine", "the fused kernel runs one LSTM layer; set layers = 1".into()));
         }
         let min_hours = 4 * (self.input_len + self.horizon);
         if self.data == DataChoice::Synthetic && self.hours < min_hours {

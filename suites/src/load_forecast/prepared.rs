@@ -1,106 +1,19 @@
-//! The load-forecast workload staged for a run: windows on the host, the
-//! model on the device, and the accuracy pass over the held test split.
+//! The load-forecast workload on a Burn backend: the model on the device,
+//! windows on the host.
 
 use burn::module::Module;
 use burn::record::{FullPrecisionSettings, NamedMpkBytesRecorder, NamedMpkFileRecorder, Recorder};
 use burn::tensor::backend::Backend;
 use burn::tensor::{Tensor, TensorData};
 
-use super::model::{ForecasterShape, LoadForecaster};
-use super::params::{DataChoice, LoadForecastParams};
-use super::{ett, synthetic, windows, HourlySeries};
+use super::model::LoadForecaster;
+use super::params::LoadForecastParams;
+use super::staging::{stage, Staged, ACCURACY_BATCH};
 use crate::error::WorkloadError;
 use crate::fingerprint;
-use crate::metrics;
 use crate::reference;
 use crate::workload::{DataCard, ModelCard, PreparedWorkload, QualityReport, WeightsSource};
 use crate::PrepareContext;
-
-/// Batch size of the accuracy pass (it is not timed).
-const ACCURACY_BATCH: usize = 256;
-
-/// The series, its split and how it was obtained.
-pub(crate) struct StagedData {
-    pub(crate) series: HourlySeries,
-    pub(crate) split: windows::Split,
-    pub(crate) source: String,
-    pub(crate) sha256: String,
-    /// Whether the quality metric is MAPE on the original scale (synthetic)
-    /// or MSE on normalised values (the ETT literature convention).
-    pub(crate) mape: bool,
-    /// Season of the naive baseline, in hours.
-    pub(crate) season: usize,
-}
-
-impl StagedData {
-    /// Name of the quality metric for this data.
-    pub(crate) fn metric_name(&self) -> &'static str {
-        if self.mape {
-            "mape_pct"
-        } else {
-            "mse_normalised"
-        }
-    }
-
-    /// Scores normalised predictions against normalised targets.
-    pub(crate) fn score(&self, norm: &windows::Normaliser, pred: &[f32], target: &[f32]) -> Result<f64, WorkloadError> {
-        if self.mape {
-            let scale = |v: &[f32]| v.iter().map(|&x| norm.denormalise(0, x)).collect::<Vec<_>>();
-            Ok(metrics::mape(&scale(pred), &scale(target))?)
-        } else {
-            Ok(metrics::mse(pred, target)?)
-        }
-    }
-
-    /// A published figure to compare with, where one exists.
-    pub(crate) fn literature(&self) -> Option<String> {
-        (!self.mape).then(|| {
-            "ETTh1 multivariate, horizon 96, normalised: MSE about 0.38-0.40 for PatchTST and linear models \
-             (a different task from this univariate-target 24 h forecast; context only)"
-                .to_string()
-        })
-    }
-}
-
-/// The forecaster's architecture for parameters `p` on `series`.
-pub(crate) fn forecaster_shape(p: &LoadForecastParams, series: &HourlySeries) -> ForecasterShape {
-    ForecasterShape {
-        features: windows::feature_count(series),
-        hidden: p.hidden,
-        layers: p.layers,
-        input_len: p.input_len,
-        horizon: p.horizon,
-    }
-}
-
-pub(crate) fn stage_data(p: &LoadForecastParams, ctx: &PrepareContext) -> Result<StagedData, WorkloadError> {
-    match p.data {
-        DataChoice::Synthetic => {
-            let cfg = synthetic::SyntheticLoadConfig { seed: p.seed, hours: p.hours, ..Default::default() };
-            let series = synthetic::generate(&cfg)?;
-            let mut channels: Vec<&[f32]> = vec![&series.target];
-            channels.extend(series.covariates.iter().map(Vec::as_slice));
-            let sha256 = fingerprint::sha256_f32(&channels);
-            let split = windows::Split::by_fractions(series.len(), 0.7, 0.1)?;
-            let source = format!("synthetic utility load, seed {}, {} h", p.seed, p.hours);
-            Ok(StagedData { series, split, source, sha256, mape: true, season: 168 })
-        }
-        DataChoice::Ett => {
-            let path = ctx.resolve_data_path(&p.ett_file);
-            let series = ett::load_ett_csv(&path, &p.ett_target)?;
-            let sha256 = fingerprint::sha256_file(&path).map_err(|e| WorkloadError::BadParameter {
-                workload: "load-forecast".into(),
-                name: "ett_file".into(),
-                reason: format!("{}: {e}", path.display()),
-            })?;
-            let split = windows::Split::ett_standard(series.len())?;
-            // Name the file as the suite names it: an absolute local path says
-            // nothing to another lab, and the sha256 identifies the data.
-            let source = format!("ETT file {} (target {})", p.ett_file, p.ett_target);
-            Ok(StagedData { series, split, source, sha256, mape: false, season: 24 })
-        }
-    }
-}
 
 /// Loads weights into `model`: a file (Burn named MessagePack) or, for
 /// `reference:NAME`, the reference weights compiled into the binary.
@@ -149,14 +62,25 @@ fn load_weights<B: Backend>(
 pub struct PreparedLoadForecast<B: Backend> {
     model: LoadForecaster<B>,
     device: B::Device,
-    performance: windows::WindowSet,
-    test: windows::WindowSet,
-    norm: windows::Normaliser,
-    baseline: Vec<f32>,
-    data: StagedData,
+    staged: Staged,
     model_card: ModelCard,
     data_card: DataCard,
     batch: Vec<f32>,
+}
+
+/// Builds the model for `p` on `device` with its weights (random or loaded).
+pub(crate) fn build_model<B: Backend>(
+    p: &LoadForecastParams,
+    staged: &Staged,
+    ctx: &PrepareContext,
+    device: &B::Device,
+) -> Result<(LoadForecaster<B>, WeightsSource), WorkloadError> {
+    B::seed(device, p.seed);
+    let model = LoadForecaster::<B>::new(&staged.shape, device);
+    match &p.weights {
+        Some(spec) => load_weights(model, spec, ctx, device),
+        None => Ok((model, WeightsSource::RandomInit { seed: p.seed })),
+    }
 }
 
 /// Stages data and model for a run of the load-forecast workload.
@@ -165,85 +89,17 @@ pub fn prepare<B: Backend>(
     ctx: &PrepareContext,
     device: &B::Device,
 ) -> Result<PreparedLoadForecast<B>, WorkloadError> {
-    p.check().map_err(|(name, reason)| WorkloadError::BadParameter {
-        workload: "load-forecast".into(),
-        name: name.into(),
-        reason,
-    })?;
-    let data = stage_data(p, ctx)?;
-    let norm = windows::Normaliser::fit(&data.series, data.split.train.clone());
-    let spec = windows::WindowSpec { input_len: p.input_len, horizon: p.horizon, stride: p.stride };
-    let test = windows::make_windows(&data.series, data.split.test.clone(), &spec, &norm)?;
-    let baseline = windows::seasonal_naive(&data.series, data.split.test.clone(), &spec, &norm, data.season)?;
-    let test_len = data.split.test.len().saturating_sub(p.input_len + p.horizon);
-    let perf_stride = (test_len / p.performance_samples).max(1);
-    let perf_spec = windows::WindowSpec { stride: perf_stride, ..spec };
-    let mut performance = windows::make_windows(&data.series, data.split.test.clone(), &perf_spec, &norm)?;
-    truncate_windows(&mut performance, p.performance_samples);
-
-    let shape = forecaster_shape(p, &data.series);
-    B::seed(device, p.seed);
-    let model = LoadForecaster::<B>::new(&shape, device);
-    let (model, weights) = match &p.weights {
-        Some(spec) => load_weights(model, spec, ctx, device)?,
-        None => (model, WeightsSource::RandomInit { seed: p.seed }),
-    };
-    let model_card = ModelCard {
-        parameters: shape.parameters(),
-        flops_per_sample: shape.flops_per_sample(),
-        bytes_per_sample: 4 * (shape.input_len * shape.features + shape.horizon) as u64,
-        input_shape: vec![shape.input_len, shape.features],
-        output_shape: vec![shape.horizon],
-        weights,
-        architecture: [
-            ("hidden", shape.hidden),
-            ("layers", shape.layers),
-            ("input_len", shape.input_len),
-            ("horizon", shape.horizon),
-            ("features", shape.features),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect(),
-    };
-    let data_card = DataCard {
-        source: data.source.clone(),
-        sha256: data.sha256.clone(),
-        performance_samples: performance.n,
-        test_samples: test.n,
-    };
-    Ok(PreparedLoadForecast {
-        model,
-        device: device.clone(),
-        performance,
-        test,
-        norm,
-        baseline,
-        data,
-        model_card,
-        data_card,
-        batch: Vec::new(),
-    })
-}
-
-fn truncate_windows(w: &mut windows::WindowSet, n: usize) {
-    if w.n > n {
-        w.n = n;
-        w.inputs.truncate(n * w.input_len * w.features);
-        w.targets.truncate(n * w.horizon);
-    }
+    let staged = stage(p, ctx)?;
+    let (model, weights) = build_model::<B>(p, &staged, ctx, device)?;
+    let model_card = staged.model_card(weights);
+    let data_card = staged.data_card();
+    Ok(PreparedLoadForecast { model, device: device.clone(), staged, model_card, data_card, batch: Vec::new() })
 }
 
 impl<B: Backend> PreparedLoadForecast<B> {
-    /// Forward pass over `indices` of `set`, outputs copied back to the host.
+    /// Forward pass over `indices` of the test or performance set, outputs copied back to the host.
     fn forecast(&mut self, from_test: bool, indices: &[usize]) -> Result<Vec<f32>, WorkloadError> {
-        let set = if from_test { &self.test } else { &self.performance };
-        self.batch.clear();
-        for &i in indices {
-            let i = i % set.n.max(1);
-            self.batch.extend_from_slice(set.input(i));
-        }
-        let shape = [indices.len(), set.input_len, set.features];
+        let shape = self.staged.gather(from_test, indices, &mut self.batch);
         let data = TensorData::new(std::mem::take(&mut self.batch), shape);
         let input = Tensor::<B, 3>::from_data(data, &self.device);
         let output = self.model.forward(input);
@@ -254,7 +110,7 @@ impl<B: Backend> PreparedLoadForecast<B> {
 
 impl<B: Backend> PreparedWorkload for PreparedLoadForecast<B> {
     fn sample_count(&self) -> usize {
-        self.performance.n
+        self.staged.performance.n
     }
 
     fn run(&mut self, samples: &[usize]) -> Result<(), WorkloadError> {
@@ -266,24 +122,12 @@ impl<B: Backend> PreparedWorkload for PreparedLoadForecast<B> {
     }
 
     fn accuracy(&mut self) -> Result<QualityReport, WorkloadError> {
-        let mut pred = Vec::with_capacity(self.test.targets.len());
-        let all: Vec<usize> = (0..self.test.n).collect();
+        let mut pred = Vec::with_capacity(self.staged.test.targets.len());
+        let all: Vec<usize> = (0..self.staged.test.n).collect();
         for chunk in all.chunks(ACCURACY_BATCH) {
             pred.extend(self.forecast(true, chunk)?);
         }
-        let value = self.data.score(&self.norm, &pred, &self.test.targets)?;
-        let baseline = self.data.score(&self.norm, &self.baseline, &self.test.targets)?;
-        let passes = value <= baseline;
-        Ok(QualityReport {
-            metric: self.data.metric_name().into(),
-            value,
-            lower_is_better: true,
-            threshold: Some(baseline),
-            passes: Some(passes),
-            gate: "must beat the seasonal-naive forecast on the same test split".into(),
-            baseline: Some(baseline),
-            samples: self.test.n,
-        })
+        self.staged.quality(&pred)
     }
 
     fn model_card(&self) -> &ModelCard {

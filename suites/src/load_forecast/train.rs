@@ -11,7 +11,7 @@ use burn::tensor::{ElementConversion, Tensor, TensorData};
 
 use super::model::LoadForecaster;
 use super::params::LoadForecastParams;
-use super::prepared::{forecaster_shape, stage_data, StagedData};
+use super::staging::{forecaster_shape, stage_data, StagedData};
 use super::windows::{self, WindowSet};
 use crate::error::WorkloadError;
 use crate::fingerprint;
