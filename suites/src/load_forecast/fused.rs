@@ -9,7 +9,7 @@ use wattbench_kernels::cuda::{CudaDeviceHandle, FusedLstm};
 
 use super::params::LoadForecastParams;
 use super::prepared::build_model;
-use super::staging::{stage, Staged, ACCURACY_BATCH};
+use super::staging::{stage, Staged};
 use crate::error::WorkloadError;
 use crate::workload::{DataCard, ModelCard, PreparedWorkload, QualityReport};
 use crate::PrepareContext;
@@ -68,11 +68,7 @@ impl PreparedWorkload for PreparedFusedLoadForecast {
     }
 
     fn accuracy(&mut self) -> Result<QualityReport, WorkloadError> {
-        let mut pred = Vec::with_capacity(self.staged.test.targets.len());
-        let all: Vec<usize> = (0..self.staged.test.n).collect();
-        for chunk in all.chunks(ACCURACY_BATCH) {
-            pred.extend(self.forecast(true, chunk)?);
-        }
+        let pred = Staged::accuracy_pass(self.staged.test.n, |chunk| self.forecast(true, chunk))?;
         self.staged.quality(&pred)
     }
 

@@ -8,7 +8,7 @@ use burn::tensor::{Tensor, TensorData};
 
 use super::model::LoadForecaster;
 use super::params::LoadForecastParams;
-use super::staging::{stage, Staged, ACCURACY_BATCH};
+use super::staging::{stage, Staged};
 use crate::error::WorkloadError;
 use crate::fingerprint;
 use crate::reference;
@@ -122,11 +122,7 @@ impl<B: Backend> PreparedWorkload for PreparedLoadForecast<B> {
     }
 
     fn accuracy(&mut self) -> Result<QualityReport, WorkloadError> {
-        let mut pred = Vec::with_capacity(self.staged.test.targets.len());
-        let all: Vec<usize> = (0..self.staged.test.n).collect();
-        for chunk in all.chunks(ACCURACY_BATCH) {
-            pred.extend(self.forecast(true, chunk)?);
-        }
+        let pred = Staged::accuracy_pass(self.staged.test.n, |chunk| self.forecast(true, chunk))?;
         self.staged.quality(&pred)
     }
 

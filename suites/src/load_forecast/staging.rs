@@ -12,7 +12,7 @@ use crate::workload::{DataCard, ModelCard, QualityReport, WeightsSource};
 use crate::PrepareContext;
 
 /// Batch size of the accuracy pass (it is not timed).
-pub(crate) const ACCURACY_BATCH: usize = 256;
+const ACCURACY_BATCH: usize = 256;
 
 /// The series, its split and how it was obtained.
 pub(crate) struct StagedData {
@@ -178,6 +178,19 @@ impl Staged {
             batch.extend_from_slice(set.input(i % set.n.max(1)));
         }
         [indices.len(), set.input_len, set.features]
+    }
+
+    /// Runs `forecast` over the whole test set in batches of the accuracy pass; returns the predictions.
+    pub(crate) fn accuracy_pass(
+        test_n: usize,
+        mut forecast: impl FnMut(&[usize]) -> Result<Vec<f32>, WorkloadError>,
+    ) -> Result<Vec<f32>, WorkloadError> {
+        let all: Vec<usize> = (0..test_n).collect();
+        let mut pred = Vec::new();
+        for chunk in all.chunks(ACCURACY_BATCH) {
+            pred.extend(forecast(chunk)?);
+        }
+        Ok(pred)
     }
 
     /// Scores predictions over the whole test set against the gate.
