@@ -80,7 +80,7 @@ fn server_at_100k(c: &mut Criterion) {
             let start = Instant::now();
             let out = run_scenario(&mut NoopSut, &settings, &mut NoWindowObserver, &AtomicBool::new(false));
             let elapsed = start.elapsed();
-            // Report one long run (short ones are dominated by the 2 ms lead before the first arrival).
+            // Report one long run: a short one says little about sustained pace.
             if let (Ok(o), false, true) = (&out, printed, queries >= 50_000) {
                 if let Some(late) = &o.scheduler_lateness_ns {
                     eprintln!(

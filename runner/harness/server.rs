@@ -17,8 +17,6 @@ use super::window::warm_up;
 use super::{HarnessError, SampleOrder, ScenarioOutcome, ScenarioSettings, SystemUnderTest, WindowObserver};
 use crate::stats::uncertainty::poisson_schedule;
 
-/// Lead time between the window opening and the first scheduled arrival's base.
-const LEAD: Duration = Duration::from_millis(2);
 /// Beyond this distance to the next arrival the issuer sleeps instead of spinning.
 const SPIN_BELOW: Duration = Duration::from_millis(2);
 
@@ -49,10 +47,17 @@ fn schedule(settings: &ScenarioSettings, rate: f64) -> Result<Vec<u64>, HarnessE
     }
 }
 
-/// Issues every arrival at its time on a current-thread tokio runtime.
-fn spawn_issuer(start: Instant, offsets: Vec<u64>, tx: mpsc::UnboundedSender<Arrival>) -> std::thread::JoinHandle<()> {
+/// Issues every arrival at its time on a current-thread tokio runtime. The
+/// runtime is built before the window opens; the schedule starts at the
+/// instant received on `start` (the window's opening).
+fn spawn_issuer(
+    start: std::sync::mpsc::Receiver<Instant>,
+    offsets: Vec<u64>,
+    tx: mpsc::UnboundedSender<Arrival>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_time().build() else { return };
+        let Ok(start) = start.recv() else { return };
         rt.block_on(async move {
             for offset in offsets {
                 let due = start + Duration::from_nanos(offset);
@@ -94,9 +99,12 @@ pub(super) fn run(
     let mut pending: Vec<Arrival> = Vec::with_capacity(settings.batch_size);
     let mut batch = Vec::with_capacity(settings.batch_size);
 
+    let (start_tx, start_rx) = std::sync::mpsc::channel();
+    let issuer = spawn_issuer(start_rx, offsets, tx);
     observer.open()?;
     let opened = Instant::now();
-    let issuer = spawn_issuer(opened + LEAD, offsets, tx);
+    // If the issuer already stopped (no runtime), the loop below reports it.
+    let _ = start_tx.send(opened);
     let (mut served, mut last_done) = (0usize, opened);
     let result = loop {
         if served == count {
