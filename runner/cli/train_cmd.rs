@@ -62,7 +62,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let name = card_path.file_name().and_then(|n| n.to_str()).unwrap_or("card.json");
     write_atomic(&dir, name, &card).with_context(|| format!("cannot write {}", card_path.display()))?;
     println!(
-        "{}: test {} {:.4} (seasonal naive {:.4}) after {} epochs in {:.0} s -> {} (card {})",
+        "{}: test {} {:.4} (baseline {:.4}) after {} epochs in {:.0} s -> {} (card {})",
         card.workload,
         card.metric,
         card.test_metric,

@@ -229,7 +229,10 @@ mod tests {
     fn unknown_workload_is_located() {
         let text = format!("{HEAD}[[run]]\nworkload = \"load-forcast\"\nscenarios = [\"offline\"]\n");
         let err = plan(&source(&text), None).unwrap_err().to_string();
-        assert_eq!(err, "t.toml:5:12: field `workload`: unknown workload `load-forcast` (known: load-forecast, noop)");
+        assert_eq!(
+            err,
+            "t.toml:5:12: field `workload`: unknown workload `load-forcast` (known: load-forecast, fault-detect, noop)"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod fault_detect;
 pub mod fingerprint;
 pub mod load_forecast;
 pub mod manifests;

@@ -6,6 +6,7 @@ use std::path::Path;
 use burn::tensor::backend::{AutodiffBackend, Backend};
 
 use crate::error::WorkloadError;
+use crate::fault_detect::{self, FaultDetectParams};
 use crate::load_forecast::{self, LoadForecastParams};
 use crate::noop;
 use crate::training::{EpochReport, TrainCard, TrainOptions};
@@ -14,7 +15,7 @@ use crate::PrepareContext;
 
 /// Every workload this build knows, in catalogue order.
 pub fn catalogue() -> Vec<WorkloadInfo> {
-    vec![load_forecast::info(), noop::info()]
+    vec![load_forecast::info(), fault_detect::info(), noop::info()]
 }
 
 fn unknown(id: &str) -> WorkloadError {
@@ -35,6 +36,14 @@ pub fn validate_params(id: &str, value: &serde_json::Value) -> Result<(), Worklo
     match id {
         load_forecast::ID => {
             let p: LoadForecastParams = params(id, value)?;
+            p.check().map_err(|(name, reason)| WorkloadError::BadParameter {
+                workload: id.into(),
+                name: name.into(),
+                reason,
+            })
+        }
+        fault_detect::ID => {
+            let p: FaultDetectParams = params(id, value)?;
             p.check().map_err(|(name, reason)| WorkloadError::BadParameter {
                 workload: id.into(),
                 name: name.into(),
@@ -68,6 +77,10 @@ pub fn prepare<B: Backend>(
                 load_forecast::Engine::FusedCuda => Ok(Box::new(load_forecast::fused::prepare(&p, ctx)?)),
             }
         }
+        fault_detect::ID => {
+            let p: FaultDetectParams = params(id, value)?;
+            Ok(Box::new(fault_detect::prepare::<B>(&p, ctx, device)?))
+        }
         noop::ID => {
             validate_params(id, value)?;
             Ok(Box::new(noop::Noop::new()))
@@ -93,6 +106,11 @@ pub fn train<B: AutodiffBackend>(
             p.weights = None;
             load_forecast::train::train::<B>(&p, ctx, device, options, out, progress)
         }
+        fault_detect::ID => {
+            let mut p: FaultDetectParams = params(id, value)?;
+            p.weights = None;
+            fault_detect::train::train::<B>(&p, ctx, device, options, out, progress)
+        }
         _ => Err(unknown(id)),
     }
 }
@@ -104,7 +122,7 @@ mod tests {
     #[test]
     fn unknown_workload_lists_the_known_ones() {
         let err = validate_params("load-forcast", &serde_json::json!({})).unwrap_err().to_string();
-        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, noop)");
+        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, fault-detect, noop)");
     }
 
     #[test]

@@ -48,6 +48,11 @@ impl SplitMix64 {
         }
     }
 
+    /// A uniform value in `[lo, hi)`.
+    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.next_f64()
+    }
+
     /// Returns a standard normal sample (mean 0, std 1) by the Box-Muller
     /// transform; each call consumes exactly two `u64` draws.
     pub fn normal(&mut self) -> f64 {
