@@ -23,9 +23,17 @@ pub fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&json!({ "workloads": workloads, "suites": suites }))?);
         return Ok(ExitCode::SUCCESS);
     }
-    let mut t = Table::new(&["workload", "sector", "task", "model", "quality gate"]);
+    let mut t = Table::new(&["workload", "sector", "task", "model", "parameters", "FLOPs/sample", "quality gate"]);
     for w in &workloads {
-        t.row(vec![w.id.clone(), w.sector.clone(), w.task.clone(), w.model.clone(), w.quality_gate.clone()]);
+        t.row(vec![
+            w.id.clone(),
+            w.sector.clone(),
+            w.task.clone(),
+            w.model.clone(),
+            w.parameters.to_string(),
+            format!("{:.3e}", w.flops_per_sample as f64),
+            w.quality_gate.clone(),
+        ]);
     }
     print!("{}", t.render());
     println!();

@@ -18,6 +18,8 @@ pub fn info() -> WorkloadInfo {
         task: "does nothing: measures the harness's own cost".into(),
         model: "none".into(),
         quality_gate: "not gated".into(),
+        parameters: 0,
+        flops_per_sample: 0,
     }
 }
 

@@ -21,6 +21,10 @@ pub struct WorkloadInfo {
     pub model: String,
     /// The quality metric and how its gate is defined.
     pub quality_gate: String,
+    /// Trainable parameters at the default (quick) size.
+    pub parameters: u64,
+    /// FLOPs per sample of one forward pass at the default (quick) size.
+    pub flops_per_sample: u64,
 }
 
 /// What a prepared model is, measured from the model itself.

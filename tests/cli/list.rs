@@ -14,5 +14,8 @@ fn list_shows_workloads_and_suites() {
     let o = wattbench(dir.path(), &["list", "--json"]);
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(doc["workloads"][0]["id"], "load-forecast");
+    // 20,248 parameters: the quick forecaster (7 features, hidden 64, 24 h out), counted from its shape.
+    assert_eq!(doc["workloads"][0]["parameters"], 20_248);
+    assert!(doc["workloads"][0]["flops_per_sample"].as_u64().unwrap() > 1_000_000);
     assert!(doc["suites"].as_array().unwrap().iter().any(|s| s["name"] == "quick"));
 }

@@ -23,11 +23,14 @@ pub const ID: &str = "fault-detect";
 
 /// Catalogue entry of this workload.
 pub fn info() -> WorkloadInfo {
+    let shape = prepared::shape(&FaultDetectParams::default());
     WorkloadInfo {
         id: ID.into(),
         sector: "grid protection".into(),
         task: "classify 3-phase V/I waveforms: no fault or 10 fault types".into(),
         model: "1D CNN".into(),
         quality_gate: "accuracy at least 99% of the reference model's".into(),
+        parameters: shape.parameters(),
+        flops_per_sample: shape.flops_per_sample(),
     }
 }

@@ -27,11 +27,24 @@ pub const ID: &str = "load-forecast";
 
 /// Catalogue entry of this workload.
 pub fn info() -> WorkloadInfo {
+    let p = LoadForecastParams::default();
+    // The feature count comes from the data's channels: measure it on a short synthetic series.
+    let short = synthetic::SyntheticLoadConfig { hours: 2 * (p.input_len + p.horizon), ..Default::default() };
+    let features = synthetic::generate(&short).map(|s| windows::feature_count(&s)).unwrap_or(0);
+    let shape = model::ForecasterShape {
+        features,
+        hidden: p.hidden,
+        layers: p.layers,
+        input_len: p.input_len,
+        horizon: p.horizon,
+    };
     WorkloadInfo {
         id: ID.into(),
         sector: "electricity".into(),
         task: "day-ahead load forecast (168 h in, 24 h out)".into(),
         model: "LSTM".into(),
         quality_gate: "MAPE (synthetic) or normalised MSE (ETT) below the seasonal-naive forecast".into(),
+        parameters: shape.parameters(),
+        flops_per_sample: shape.flops_per_sample(),
     }
 }
