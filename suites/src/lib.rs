@@ -19,6 +19,7 @@ pub mod reference;
 pub mod registry;
 pub mod rng;
 pub mod training;
+mod weights;
 pub mod workload;
 
 use std::path::{Path, PathBuf};

@@ -1,8 +1,7 @@
 //! The fault classifier staged for a run: the test windows on the host, the
 //! model on the device, accuracy gated against the reference model's.
 
-use burn::module::Module;
-use burn::record::{FullPrecisionSettings, NamedMpkBytesRecorder, NamedMpkFileRecorder, Recorder};
+use crate::weights::load_weights;
 use burn::tensor::backend::Backend;
 use burn::tensor::{Tensor, TensorData};
 
@@ -60,45 +59,6 @@ fn reference_accuracy(p: &FaultDetectParams) -> Option<f64> {
     same.then_some(card.test_metric)
 }
 
-fn load<B: Backend>(
-    model: FaultCnn<B>,
-    spec: &str,
-    ctx: &PrepareContext,
-    device: &B::Device,
-) -> Result<(FaultCnn<B>, WeightsSource), WorkloadError> {
-    let expected = model.num_params();
-    let err = |path: String, reason: String| WorkloadError::Weights { path, reason };
-    let (model, source) = match spec.strip_prefix(reference::PREFIX) {
-        Some(name) => {
-            let r = reference::reference(name).ok_or_else(|| err(spec.into(), "no such reference weights".into()))?;
-            let record = NamedMpkBytesRecorder::<FullPrecisionSettings>::new()
-                .load(r.mpk.to_vec(), device)
-                .map_err(|e| err(spec.into(), e.to_string()))?;
-            (
-                model.load_record(record),
-                WeightsSource::Reference { name: name.into(), sha256: fingerprint::sha256_hex(r.mpk) },
-            )
-        }
-        None => {
-            let path = ctx.resolve_weights_path(spec);
-            let shown = path.display().to_string();
-            let sha256 = fingerprint::sha256_file(&path).map_err(|e| err(shown.clone(), e.to_string()))?;
-            let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
-            (
-                model.load_file(path, &recorder, device).map_err(|e| err(shown.clone(), e.to_string()))?,
-                WeightsSource::File { path: shown, sha256 },
-            )
-        }
-    };
-    if model.num_params() != expected {
-        return Err(err(
-            spec.into(),
-            format!("they hold {} parameters but this architecture needs {expected}", model.num_params()),
-        ));
-    }
-    Ok((model, source))
-}
-
 /// The classifier ready to run on backend `B`.
 pub struct PreparedFaultDetect<B: Backend> {
     model: FaultCnn<B>,
@@ -124,7 +84,7 @@ pub fn prepare<B: Backend>(
     B::seed(device, p.seed);
     let model = FaultCnn::<B>::new(&shape, device);
     let (model, weights) = match &p.weights {
-        Some(spec) => load(model, spec, ctx, device)?,
+        Some(spec) => load_weights(model, spec, ctx, device)?,
         None => (model, WeightsSource::RandomInit { seed: p.seed }),
     };
     let model_card = ModelCard {
