@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod dataset;
 pub mod error;
 pub mod fault_detect;
 pub mod fingerprint;
