@@ -19,7 +19,9 @@ pub mod noop;
 pub mod reference;
 pub mod registry;
 pub mod rng;
+pub mod tensor_workload;
 pub mod training;
+pub mod transformer_temp;
 mod weights;
 pub mod workload;
 

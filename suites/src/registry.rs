@@ -9,13 +9,45 @@ use crate::error::WorkloadError;
 use crate::fault_detect::{self, FaultDetectParams};
 use crate::load_forecast::{self, LoadForecastParams};
 use crate::noop;
+use crate::tensor_workload::{self, prepared::bad_parameter, TensorSpec};
 use crate::training::{EpochReport, TrainCard, TrainOptions};
+use crate::transformer_temp::{self, TransformerTemp};
 use crate::workload::{PreparedWorkload, WorkloadInfo};
 use crate::PrepareContext;
 
 /// Every workload this build knows, in catalogue order.
 pub fn catalogue() -> Vec<WorkloadInfo> {
-    vec![load_forecast::info(), fault_detect::info(), noop::info()]
+    vec![load_forecast::info(), tensor_workload::info::<TransformerTemp>(), fault_detect::info(), noop::info()]
+}
+
+fn validate_tensor<S: TensorSpec>(value: &serde_json::Value) -> Result<(), WorkloadError> {
+    let p: S::Params = params(S::ID, value)?;
+    S::check(&p).map_err(bad_parameter::<S>)
+}
+
+fn prepare_tensor<S: TensorSpec, B: Backend>(
+    value: &serde_json::Value,
+    ctx: &PrepareContext,
+    device: &B::Device,
+) -> Result<Box<dyn PreparedWorkload>, WorkloadError> {
+    let p: S::Params = params(S::ID, value)?;
+    Ok(Box::new(tensor_workload::prepare::<S, B>(&p, ctx, device)?))
+}
+
+fn train_tensor<S: TensorSpec, B: AutodiffBackend>(
+    value: &serde_json::Value,
+    ctx: &PrepareContext,
+    device: &B::Device,
+    options: &TrainOptions,
+    out: &Path,
+    progress: &mut dyn FnMut(&EpochReport),
+) -> Result<TrainCard, WorkloadError>
+where
+    S::Model<B>: burn::module::AutodiffModule<B, InnerModule = S::Model<B::InnerBackend>>,
+{
+    let mut p: S::Params = params(S::ID, value)?;
+    S::clear_weights(&mut p);
+    tensor_workload::train::<S, B>(&p, ctx, device, options, out, progress)
 }
 
 fn unknown(id: &str) -> WorkloadError {
@@ -50,6 +82,7 @@ pub fn validate_params(id: &str, value: &serde_json::Value) -> Result<(), Worklo
                 reason,
             })
         }
+        transformer_temp::ID => validate_tensor::<TransformerTemp>(value),
         noop::ID => match value.as_object() {
             Some(table) if !table.is_empty() => Err(WorkloadError::BadParameter {
                 workload: id.into(),
@@ -81,6 +114,7 @@ pub fn prepare<B: Backend>(
             let p: FaultDetectParams = params(id, value)?;
             Ok(Box::new(fault_detect::prepare::<B>(&p, ctx, device)?))
         }
+        transformer_temp::ID => prepare_tensor::<TransformerTemp, B>(value, ctx, device),
         noop::ID => {
             validate_params(id, value)?;
             Ok(Box::new(noop::Noop::new()))
@@ -111,6 +145,7 @@ pub fn train<B: AutodiffBackend>(
             p.weights = None;
             fault_detect::train::train::<B>(&p, ctx, device, options, out, progress)
         }
+        transformer_temp::ID => train_tensor::<TransformerTemp, B>(value, ctx, device, options, out, progress),
         _ => Err(unknown(id)),
     }
 }
@@ -122,7 +157,7 @@ mod tests {
     #[test]
     fn unknown_workload_lists_the_known_ones() {
         let err = validate_params("load-forcast", &serde_json::json!({})).unwrap_err().to_string();
-        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, fault-detect, noop)");
+        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, transformer-temp, fault-detect, noop)");
     }
 
     #[test]

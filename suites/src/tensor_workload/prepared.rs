@@ -1,0 +1,151 @@
+//! A tensor workload staged for a run: the test split on the host, the
+//! model on the device, quality scored against the reference's gate.
+
+use std::marker::PhantomData;
+
+use burn::tensor::backend::Backend;
+use burn::tensor::{Tensor, TensorData};
+
+use super::quality::{self, Score};
+use super::spec::{Net, Split, TensorSpec};
+use crate::dataset::Dataset;
+use crate::error::WorkloadError;
+use crate::fingerprint;
+use crate::weights::load_weights;
+use crate::workload::{DataCard, ModelCard, PreparedWorkload, QualityReport, WeightsSource};
+use crate::PrepareContext;
+
+/// Samples per forward pass of the accuracy pass.
+const SCORE_BATCH: usize = 64;
+
+/// Maps a parameter complaint to the workload's error.
+pub fn bad_parameter<S: TensorSpec>((name, reason): (&str, String)) -> WorkloadError {
+    WorkloadError::BadParameter { workload: S::ID.into(), name: name.into(), reason }
+}
+
+/// The outputs of `model` for the samples `indices` of `data`, on the host
+/// (reading them back waits for the device).
+pub fn outputs<B: Backend, M: Net<B>>(
+    model: &M,
+    data: &Dataset,
+    indices: &[usize],
+    staging: &mut Vec<f32>,
+    device: &B::Device,
+) -> Result<Vec<f32>, WorkloadError> {
+    staging.clear();
+    for &i in indices {
+        staging.extend_from_slice(data.input(i % data.n.max(1)));
+    }
+    let [a, b] = [data.input_shape[0], data.input_shape[1]];
+    let input = Tensor::<B, 3>::from_data(TensorData::new(std::mem::take(staging), [indices.len(), a, b]), device);
+    let out = model.forward(input).try_into_data().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
+    out.convert::<f32>().into_vec::<f32>().map_err(|e| WorkloadError::Execution(format!("{e:?}")))
+}
+
+/// The metric of `model` over all of `data`.
+pub fn evaluate<S: TensorSpec, B: Backend, M: Net<B>>(
+    p: &S::Params,
+    model: &M,
+    data: &Dataset,
+    device: &B::Device,
+) -> Result<f64, WorkloadError> {
+    let (mut score, mut staging) = (Score::default(), Vec::new());
+    let all: Vec<usize> = (0..data.n).collect();
+    for chunk in all.chunks(SCORE_BATCH) {
+        score.add(&outputs(model, data, chunk, &mut staging, device)?, data, chunk)?;
+    }
+    score.value(&S::metric(p))
+}
+
+/// A tensor workload ready to run on backend `B`.
+pub struct PreparedTensor<S: TensorSpec, B: Backend> {
+    params: S::Params,
+    model: S::Model<B>,
+    device: B::Device,
+    test: Dataset,
+    reference_metric: Option<f64>,
+    baseline: Option<f64>,
+    model_card: ModelCard,
+    data_card: DataCard,
+    staging: Vec<f32>,
+    spec: PhantomData<S>,
+}
+
+/// Stages the test split and the model (with its weights) of workload `S`.
+pub fn prepare<S: TensorSpec, B: Backend>(
+    p: &S::Params,
+    ctx: &PrepareContext,
+    device: &B::Device,
+) -> Result<PreparedTensor<S, B>, WorkloadError> {
+    S::check(p).map_err(bad_parameter::<S>)?;
+    let (test, source) = S::data(p, Split::Test, ctx)?;
+    test.check().map_err(|e| WorkloadError::Execution(format!("{} test data: {e}", S::ID)))?;
+    if test.input_shape.len() != 2 || test.n == 0 {
+        return Err(WorkloadError::Execution(format!("{} test data: {:?} x {}", S::ID, test.input_shape, test.n)));
+    }
+    let sha256 = fingerprint::sha256_f32(&[&test.inputs, &test.targets.as_f32()]);
+    let shape = S::shape(p);
+    B::seed(device, S::seed(p));
+    let model = S::init::<B>(p, device);
+    let (model, weights) = match S::weights(p) {
+        Some(spec) => load_weights(model, spec, ctx, device)?,
+        None => (model, WeightsSource::RandomInit { seed: S::seed(p) }),
+    };
+    let outputs = test.targets.outputs_per_sample();
+    let model_card = ModelCard {
+        parameters: shape.parameters,
+        flops_per_sample: shape.flops_per_sample,
+        bytes_per_sample: 4 * (test.input_len() + outputs) as u64,
+        input_shape: test.input_shape.clone(),
+        output_shape: vec![outputs],
+        weights,
+        architecture: shape.architecture,
+    };
+    let data_card = DataCard { source, sha256, performance_samples: test.n, test_samples: test.n };
+    Ok(PreparedTensor {
+        reference_metric: quality::reference_metric::<S>(p),
+        baseline: S::baseline(p, None, &test),
+        params: p.clone(),
+        model,
+        device: device.clone(),
+        test,
+        model_card,
+        data_card,
+        staging: Vec::new(),
+        spec: PhantomData,
+    })
+}
+
+impl<S: TensorSpec, B: Backend> PreparedWorkload for PreparedTensor<S, B> {
+    fn sample_count(&self) -> usize {
+        self.test.n
+    }
+    fn run(&mut self, samples: &[usize]) -> Result<(), WorkloadError> {
+        outputs(&self.model, &self.test, samples, &mut self.staging, &self.device).map(|_| ())
+    }
+    fn sync(&mut self) -> Result<(), WorkloadError> {
+        B::sync(&self.device).map_err(|e| WorkloadError::Execution(format!("{e:?}")))
+    }
+    fn accuracy(&mut self) -> Result<QualityReport, WorkloadError> {
+        let metric = S::metric(&self.params);
+        let value = evaluate::<S, B, _>(&self.params, &self.model, &self.test, &self.device)?;
+        let (threshold, gate) = quality::gate(&metric, self.reference_metric);
+        let lower_is_better = metric.lower_is_better();
+        Ok(QualityReport {
+            metric: metric.name(),
+            value,
+            lower_is_better,
+            threshold,
+            passes: threshold.map(|t| if lower_is_better { value <= t } else { value >= t }),
+            gate,
+            baseline: self.baseline,
+            samples: self.test.n,
+        })
+    }
+    fn model_card(&self) -> &ModelCard {
+        &self.model_card
+    }
+    fn data_card(&self) -> &DataCard {
+        &self.data_card
+    }
+}

@@ -1,0 +1,129 @@
+//! What a workload built on the generic staging and training code supplies:
+//! its parameters, its data, its Burn model and its quality metric.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+
+use burn::module::Module;
+use burn::tensor::backend::Backend;
+use burn::tensor::Tensor;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::dataset::Dataset;
+use crate::error::WorkloadError;
+use crate::PrepareContext;
+
+/// A Burn model that maps a batch of 2D samples to a flat output per sample.
+pub trait Net<B: Backend>: Module<B> {
+    /// `[batch, a, b]` in (the dataset's per-sample shape `[a, b]`), `[batch,
+    /// outputs]` out: regression values, or logits laid out position-major
+    /// (`[position][class]`) for classes.
+    fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2>;
+}
+
+/// Which split of a workload's data to make.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Split {
+    /// What the reference model is trained on.
+    Train,
+    /// What training keeps the best epoch by.
+    Validation,
+    /// The held-out split the accuracy pass scores; also the performance samples.
+    Test,
+}
+
+/// How a workload's quality is measured on its test split.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QualityMetric {
+    /// Fraction of labels (samples or pixels) whose arg-max logit is right.
+    Accuracy,
+    /// Mean absolute error, multiplied by `scale` to report it in `unit`.
+    Mae {
+        /// Factor from normalised to physical units.
+        scale: f64,
+        /// The physical unit in snake case, e.g. `w` or `pct_ch4` (the metric is named `mae_UNIT`).
+        unit: &'static str,
+    },
+    /// Mean squared error of the normalised values.
+    Mse,
+}
+
+impl QualityMetric {
+    /// The metric's name in results, e.g. `mae_w` or `accuracy`.
+    pub fn name(&self) -> String {
+        match self {
+            QualityMetric::Accuracy => "accuracy".into(),
+            QualityMetric::Mae { unit, .. } => format!("mae_{unit}"),
+            QualityMetric::Mse => "mse_normalised".into(),
+        }
+    }
+
+    /// Whether lower values are better.
+    pub fn lower_is_better(&self) -> bool {
+        !matches!(self, QualityMetric::Accuracy)
+    }
+}
+
+/// Architecture figures counted from the model's shape.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelShape {
+    /// Trainable parameters (checked against Burn's count in tests).
+    pub parameters: u64,
+    /// FLOPs of one sample's forward pass (a multiply-add counts as two).
+    pub flops_per_sample: u64,
+    /// Hyper-parameters that define the architecture, by name.
+    pub architecture: BTreeMap<String, String>,
+}
+
+/// A workload whose samples are fixed-shape tensors: everything the generic
+/// staging ([`super::prepare`]) and training ([`super::train`]) code needs.
+pub trait TensorSpec: 'static {
+    /// Identifier in suite files.
+    const ID: &'static str;
+    /// Sector, task and model family, for the catalogue.
+    const SECTOR: &'static str;
+    /// The task in a few words.
+    const TASK: &'static str;
+    /// The model family in a few words.
+    const MODEL: &'static str;
+    /// Name of the reference weights that define the quality gate.
+    const REFERENCE: &'static str;
+
+    /// The workload's parameters (serde, `deny_unknown_fields`, `Default` = quick size).
+    type Params: Serialize + DeserializeOwned + Default + Clone + Debug;
+    /// The model on backend `B`.
+    type Model<B: Backend>: Net<B>;
+
+    /// Checks what serde cannot, naming the first bad parameter.
+    fn check(p: &Self::Params) -> Result<(), (&'static str, String)>;
+    /// The weights parameter (`reference:NAME` or a file), if any.
+    fn weights(p: &Self::Params) -> Option<&str>;
+    /// Removes the weights parameter (training starts from scratch).
+    fn clear_weights(p: &mut Self::Params);
+    /// Seed of the data and of a random initialisation.
+    fn seed(p: &Self::Params) -> u64;
+    /// The data of one split, with a one-line description of its source.
+    fn data(p: &Self::Params, split: Split, ctx: &PrepareContext) -> Result<(Dataset, String), WorkloadError>;
+    /// A randomly initialised model (the backend is seeded before this).
+    fn init<B: Backend>(p: &Self::Params, device: &B::Device) -> Self::Model<B>;
+    /// The model's size and cost, counted from its shape.
+    fn shape(p: &Self::Params) -> ModelShape;
+    /// The quality metric.
+    fn metric(p: &Self::Params) -> QualityMetric;
+    /// The metric of a naive predictor on `test` (knowing `train`), for context.
+    fn baseline(p: &Self::Params, train: Option<&Dataset>, test: &Dataset) -> Option<f64>;
+    /// A published figure to compare the reference with, where one exists.
+    fn literature(_p: &Self::Params) -> Option<String> {
+        None
+    }
+    /// The parameters that must equal the reference's for its gate to apply
+    /// (default: every parameter but the weights).
+    fn gate_key(p: &Self::Params) -> serde_json::Value {
+        let mut v = serde_json::to_value(p).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.remove("weights");
+        }
+        v
+    }
+}
