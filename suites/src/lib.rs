@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod dataset;
+pub mod dispatch_proxy;
 pub mod error;
 pub mod fault_detect;
 pub mod fingerprint;
@@ -19,6 +20,7 @@ pub mod noop;
 pub mod reference;
 pub mod registry;
 pub mod rng;
+pub mod seismic_facies;
 pub mod tensor_workload;
 pub mod training;
 pub mod transformer_temp;

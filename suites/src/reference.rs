@@ -26,6 +26,11 @@ pub const REFERENCE: &[ReferenceWeights] = &[
         mpk: include_bytes!("../weights/fault-detect-quick.mpk"),
         card: include_str!("../weights/fault-detect-quick.json"),
     },
+    ReferenceWeights {
+        name: "transformer-temp-quick",
+        mpk: include_bytes!("../weights/transformer-temp-quick.mpk"),
+        card: include_str!("../weights/transformer-temp-quick.json"),
+    },
 ];
 
 /// Prefix that marks a reference name in a `weights` parameter.

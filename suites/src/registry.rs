@@ -5,10 +5,12 @@ use std::path::Path;
 
 use burn::tensor::backend::{AutodiffBackend, Backend};
 
+use crate::dispatch_proxy::{self, DispatchProxy};
 use crate::error::WorkloadError;
 use crate::fault_detect::{self, FaultDetectParams};
 use crate::load_forecast::{self, LoadForecastParams};
 use crate::noop;
+use crate::seismic_facies::{self, SeismicFacies};
 use crate::tensor_workload::{self, prepared::bad_parameter, TensorSpec};
 use crate::training::{EpochReport, TrainCard, TrainOptions};
 use crate::transformer_temp::{self, TransformerTemp};
@@ -17,7 +19,14 @@ use crate::PrepareContext;
 
 /// Every workload this build knows, in catalogue order.
 pub fn catalogue() -> Vec<WorkloadInfo> {
-    vec![load_forecast::info(), tensor_workload::info::<TransformerTemp>(), fault_detect::info(), noop::info()]
+    vec![
+        load_forecast::info(),
+        tensor_workload::info::<TransformerTemp>(),
+        fault_detect::info(),
+        tensor_workload::info::<DispatchProxy>(),
+        tensor_workload::info::<SeismicFacies>(),
+        noop::info(),
+    ]
 }
 
 fn validate_tensor<S: TensorSpec>(value: &serde_json::Value) -> Result<(), WorkloadError> {
@@ -83,6 +92,8 @@ pub fn validate_params(id: &str, value: &serde_json::Value) -> Result<(), Worklo
             })
         }
         transformer_temp::ID => validate_tensor::<TransformerTemp>(value),
+        dispatch_proxy::ID => validate_tensor::<DispatchProxy>(value),
+        seismic_facies::ID => validate_tensor::<SeismicFacies>(value),
         noop::ID => match value.as_object() {
             Some(table) if !table.is_empty() => Err(WorkloadError::BadParameter {
                 workload: id.into(),
@@ -115,6 +126,8 @@ pub fn prepare<B: Backend>(
             Ok(Box::new(fault_detect::prepare::<B>(&p, ctx, device)?))
         }
         transformer_temp::ID => prepare_tensor::<TransformerTemp, B>(value, ctx, device),
+        dispatch_proxy::ID => prepare_tensor::<DispatchProxy, B>(value, ctx, device),
+        seismic_facies::ID => prepare_tensor::<SeismicFacies, B>(value, ctx, device),
         noop::ID => {
             validate_params(id, value)?;
             Ok(Box::new(noop::Noop::new()))
@@ -146,6 +159,8 @@ pub fn train<B: AutodiffBackend>(
             fault_detect::train::train::<B>(&p, ctx, device, options, out, progress)
         }
         transformer_temp::ID => train_tensor::<TransformerTemp, B>(value, ctx, device, options, out, progress),
+        dispatch_proxy::ID => train_tensor::<DispatchProxy, B>(value, ctx, device, options, out, progress),
+        seismic_facies::ID => train_tensor::<SeismicFacies, B>(value, ctx, device, options, out, progress),
         _ => Err(unknown(id)),
     }
 }
@@ -157,7 +172,7 @@ mod tests {
     #[test]
     fn unknown_workload_lists_the_known_ones() {
         let err = validate_params("load-forcast", &serde_json::json!({})).unwrap_err().to_string();
-        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, transformer-temp, fault-detect, noop)");
+        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, transformer-temp, fault-detect, dispatch-proxy, seismic-facies, noop)");
     }
 
     #[test]

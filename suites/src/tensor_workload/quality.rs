@@ -97,7 +97,9 @@ pub fn gate(metric: &QualityMetric, reference: Option<f64>) -> (Option<f64>, Str
             Some(r * (1.0 + ERROR_TOLERANCE)),
             format!("{} at most {} x the reference's {r:.6}", metric.name(), 1.0 + ERROR_TOLERANCE),
         ),
-        Some(r) => (Some(r * ACCURACY_FRACTION), format!("accuracy at least {ACCURACY_FRACTION} x the reference's {r:.4}")),
+        Some(r) => {
+            (Some(r * ACCURACY_FRACTION), format!("accuracy at least {ACCURACY_FRACTION} x the reference's {r:.4}"))
+        }
     }
 }
 

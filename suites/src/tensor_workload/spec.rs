@@ -113,6 +113,11 @@ pub trait TensorSpec: 'static {
     fn metric(p: &Self::Params) -> QualityMetric;
     /// The metric of a naive predictor on `test` (knowing `train`), for context.
     fn baseline(p: &Self::Params, train: Option<&Dataset>, test: &Dataset) -> Option<f64>;
+    /// Whether the data carries true targets (real data may come without labels:
+    /// its runs measure performance only and say so).
+    fn labelled(_p: &Self::Params) -> bool {
+        true
+    }
     /// A published figure to compare the reference with, where one exists.
     fn literature(_p: &Self::Params) -> Option<String> {
         None

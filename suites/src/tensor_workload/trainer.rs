@@ -30,12 +30,7 @@ fn checked(split: &str, (data, source): (Dataset, String)) -> Result<(Dataset, S
 }
 
 /// The loss of `model` on the samples `chunk` of `data`.
-fn loss<B: AutodiffBackend, M: Net<B>>(
-    model: &M,
-    data: &Dataset,
-    chunk: &[usize],
-    device: &B::Device,
-) -> Tensor<B, 1> {
+fn loss<B: AutodiffBackend, M: Net<B>>(model: &M, data: &Dataset, chunk: &[usize], device: &B::Device) -> Tensor<B, 1> {
     let mut x = Vec::with_capacity(chunk.len() * data.input_len());
     chunk.iter().for_each(|&i| x.extend_from_slice(data.input(i)));
     let [a, b] = [data.input_shape[0], data.input_shape[1]];
@@ -50,7 +45,9 @@ fn loss<B: AutodiffBackend, M: Net<B>>(
         Targets::Classes { labels, per_sample, classes } => {
             let rows = chunk.len() * per_sample;
             let mut y = Vec::with_capacity(rows);
-            chunk.iter().for_each(|&i| y.extend(labels[i * per_sample..(i + 1) * per_sample].iter().map(|&l| l as i64)));
+            chunk
+                .iter()
+                .for_each(|&i| y.extend(labels[i * per_sample..(i + 1) * per_sample].iter().map(|&l| l as i64)));
             let y = Tensor::<B, 1, Int>::from_data(TensorData::new(y, [rows]), device);
             CrossEntropyLossConfig::new().init(device).forward(out.reshape([rows, *classes]), y)
         }

@@ -29,8 +29,8 @@ pub fn series(hours: usize, seed: u64) -> Vec<Vec<f32>> {
         let weekend = matches!((t / 24) % 7, 5 | 6);
         regime = 0.995 * regime + 0.02 * rng.normal();
         ambient_noise = 0.9 * ambient_noise + 0.6 * rng.normal();
-        let ambient = 15.0 + 11.0 * (TAU * (day - 110.0) / 365.0).sin() + 4.0 * (TAU * (hour - 9.0) / 24.0).sin()
-            + ambient_noise;
+        let ambient =
+            15.0 + 11.0 * (TAU * (day - 110.0) / 365.0).sin() + 4.0 * (TAU * (hour - 9.0) / 24.0).sin() + ambient_noise;
         let mut total = 0.0;
         for (g, (peak, scale)) in groups.iter().enumerate() {
             noise[g] = 0.8 * noise[g] + 0.08 * rng.normal();

@@ -1,0 +1,51 @@
+//! Two stacked GRUs (Cho et al. 2014) over the sensor window, and a linear
+//! head from the last hidden state to the methane forecast.
+
+use burn::module::Module;
+use burn::nn::gru::{Gru, GruConfig};
+use burn::nn::{Linear, LinearConfig};
+use burn::tensor::backend::Backend;
+use burn::tensor::Tensor;
+
+use crate::tensor_workload::Net;
+
+/// The forecaster, generic over the Burn backend.
+#[derive(Module, Debug)]
+pub struct GruForecaster<B: Backend> {
+    layers: Vec<Gru<B>>,
+    head: Linear<B>,
+}
+
+impl<B: Backend> GruForecaster<B> {
+    /// A randomly initialised forecaster (seed the backend first).
+    pub fn new(inputs: usize, hidden: usize, layers: usize, horizon: usize, device: &B::Device) -> Self {
+        let layers =
+            (0..layers).map(|i| GruConfig::new(if i == 0 { inputs } else { hidden }, hidden, true).init(device)).collect();
+        Self { layers, head: LinearConfig::new(hidden, horizon).init(device) }
+    }
+}
+
+impl<B: Backend> Net<B> for GruForecaster<B> {
+    /// `[batch, channels, steps]` in, `[batch, horizon]` out.
+    fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
+        let mut x = input.swap_dims(1, 2);
+        for gru in &self.layers {
+            x = gru.forward(x, None);
+        }
+        let [batch, steps, hidden] = x.dims();
+        self.head.forward(x.slice([0..batch, steps - 1..steps, 0..hidden]).reshape([batch, hidden]))
+    }
+}
+
+/// Trainable parameters: three gates of input and hidden weights with biases per layer.
+pub fn parameters(inputs: usize, hidden: usize, layers: usize, horizon: usize) -> u64 {
+    let gru = |d_in: usize| 3 * ((d_in * hidden + hidden) + (hidden * hidden + hidden)) as u64;
+    (0..layers).map(|i| gru(if i == 0 { inputs } else { hidden })).sum::<u64>() + (hidden * horizon + horizon) as u64
+}
+
+/// FLOPs of one window of `steps`.
+pub fn flops_per_sample(inputs: usize, hidden: usize, layers: usize, horizon: usize, steps: usize) -> u64 {
+    let gru = |d_in: usize| (2 * 3 * (d_in + hidden) * hidden + 10 * hidden) as u64;
+    steps as u64 * (0..layers).map(|i| gru(if i == 0 { inputs } else { hidden })).sum::<u64>()
+        + 2 * (hidden * horizon) as u64
+}

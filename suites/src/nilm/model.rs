@@ -1,0 +1,79 @@
+//! The seq2point network of Zhang et al. (AAAI 2018): five 1D convolutions
+//! over a window of aggregate power ("same" padding, so the window keeps its
+//! length), a dense layer, and one output: the target appliance's power at
+//! the window's midpoint.
+
+use burn::module::Module;
+use burn::nn::conv::{Conv1d, Conv1dConfig};
+use burn::nn::{Linear, LinearConfig, PaddingConfig1d};
+use burn::tensor::activation::relu;
+use burn::tensor::backend::Backend;
+use burn::tensor::Tensor;
+
+use crate::tensor_workload::Net;
+
+/// Kernel widths of the five convolutions (the paper's).
+pub const KERNELS: [usize; 5] = [10, 8, 6, 5, 5];
+
+/// The network, generic over the Burn backend.
+#[derive(Module, Debug)]
+pub struct Seq2Point<B: Backend> {
+    convs: Vec<Conv1d<B>>,
+    dense: Linear<B>,
+    out: Linear<B>,
+}
+
+impl<B: Backend> Seq2Point<B> {
+    /// A randomly initialised network (seed the backend first).
+    pub fn new(window: usize, filters: [usize; 5], dense: usize, device: &B::Device) -> Self {
+        let mut cin = 1;
+        let convs = filters
+            .iter()
+            .zip(KERNELS)
+            .map(|(&f, k)| {
+                let conv = Conv1dConfig::new(cin, f, k).with_padding(PaddingConfig1d::Same).init(device);
+                cin = f;
+                conv
+            })
+            .collect();
+        Self {
+            convs,
+            dense: LinearConfig::new(cin * window, dense).init(device),
+            out: LinearConfig::new(dense, 1).init(device),
+        }
+    }
+}
+
+impl<B: Backend> Net<B> for Seq2Point<B> {
+    /// `[batch, 1, window]` in, `[batch, 1]` out.
+    fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
+        let mut x = input;
+        for conv in &self.convs {
+            x = relu(conv.forward(x));
+        }
+        let [batch, channels, length] = x.dims();
+        self.out.forward(relu(self.dense.forward(x.reshape([batch, channels * length]))))
+    }
+}
+
+/// Trainable parameters.
+pub fn parameters(window: usize, filters: [usize; 5], dense: usize) -> u64 {
+    let mut cin = 1;
+    let mut total = 0u64;
+    for (f, k) in filters.iter().zip(KERNELS) {
+        total += (cin * f * k + f) as u64;
+        cin = *f;
+    }
+    total + (cin * window * dense + dense) as u64 + (dense + 1) as u64
+}
+
+/// FLOPs of one window.
+pub fn flops_per_sample(window: usize, filters: [usize; 5], dense: usize) -> u64 {
+    let mut cin = 1;
+    let mut total = 0u64;
+    for (f, k) in filters.iter().zip(KERNELS) {
+        total += 2 * (cin * f * k * window) as u64;
+        cin = *f;
+    }
+    total + 2 * (cin * window * dense + dense) as u64
+}
