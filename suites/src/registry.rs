@@ -9,7 +9,10 @@ use crate::dispatch_proxy::{self, DispatchProxy};
 use crate::error::WorkloadError;
 use crate::fault_detect::{self, FaultDetectParams};
 use crate::load_forecast::{self, LoadForecastParams};
+use crate::mine_gas::{self, MineGas};
+use crate::nilm::{self, Nilm};
 use crate::noop;
+use crate::pv_forecast::{self, PvForecast};
 use crate::seismic_facies::{self, SeismicFacies};
 use crate::tensor_workload::{self, prepared::bad_parameter, TensorSpec};
 use crate::training::{EpochReport, TrainCard, TrainOptions};
@@ -22,9 +25,12 @@ pub fn catalogue() -> Vec<WorkloadInfo> {
     vec![
         load_forecast::info(),
         tensor_workload::info::<TransformerTemp>(),
+        tensor_workload::info::<PvForecast>(),
         fault_detect::info(),
         tensor_workload::info::<DispatchProxy>(),
+        tensor_workload::info::<Nilm>(),
         tensor_workload::info::<SeismicFacies>(),
+        tensor_workload::info::<MineGas>(),
         noop::info(),
     ]
 }
@@ -94,6 +100,9 @@ pub fn validate_params(id: &str, value: &serde_json::Value) -> Result<(), Worklo
         transformer_temp::ID => validate_tensor::<TransformerTemp>(value),
         dispatch_proxy::ID => validate_tensor::<DispatchProxy>(value),
         seismic_facies::ID => validate_tensor::<SeismicFacies>(value),
+        pv_forecast::ID => validate_tensor::<PvForecast>(value),
+        nilm::ID => validate_tensor::<Nilm>(value),
+        mine_gas::ID => validate_tensor::<MineGas>(value),
         noop::ID => match value.as_object() {
             Some(table) if !table.is_empty() => Err(WorkloadError::BadParameter {
                 workload: id.into(),
@@ -128,6 +137,9 @@ pub fn prepare<B: Backend>(
         transformer_temp::ID => prepare_tensor::<TransformerTemp, B>(value, ctx, device),
         dispatch_proxy::ID => prepare_tensor::<DispatchProxy, B>(value, ctx, device),
         seismic_facies::ID => prepare_tensor::<SeismicFacies, B>(value, ctx, device),
+        pv_forecast::ID => prepare_tensor::<PvForecast, B>(value, ctx, device),
+        nilm::ID => prepare_tensor::<Nilm, B>(value, ctx, device),
+        mine_gas::ID => prepare_tensor::<MineGas, B>(value, ctx, device),
         noop::ID => {
             validate_params(id, value)?;
             Ok(Box::new(noop::Noop::new()))
@@ -161,6 +173,9 @@ pub fn train<B: AutodiffBackend>(
         transformer_temp::ID => train_tensor::<TransformerTemp, B>(value, ctx, device, options, out, progress),
         dispatch_proxy::ID => train_tensor::<DispatchProxy, B>(value, ctx, device, options, out, progress),
         seismic_facies::ID => train_tensor::<SeismicFacies, B>(value, ctx, device, options, out, progress),
+        pv_forecast::ID => train_tensor::<PvForecast, B>(value, ctx, device, options, out, progress),
+        nilm::ID => train_tensor::<Nilm, B>(value, ctx, device, options, out, progress),
+        mine_gas::ID => train_tensor::<MineGas, B>(value, ctx, device, options, out, progress),
         _ => Err(unknown(id)),
     }
 }
@@ -172,7 +187,7 @@ mod tests {
     #[test]
     fn unknown_workload_lists_the_known_ones() {
         let err = validate_params("load-forcast", &serde_json::json!({})).unwrap_err().to_string();
-        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, transformer-temp, fault-detect, dispatch-proxy, seismic-facies, noop)");
+        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, transformer-temp, pv-forecast, fault-detect, dispatch-proxy, nilm, seismic-facies, mine-gas, noop)");
     }
 
     #[test]

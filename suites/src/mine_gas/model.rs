@@ -1,5 +1,6 @@
 //! Two stacked GRUs (Cho et al. 2014) over the sensor window, and a linear
-//! head from the last hidden state to the methane forecast.
+//! head from the last hidden state to the change of the methane
+//! concentration from its last reading (input channel 0), which is added back.
 
 use burn::module::Module;
 use burn::nn::gru::{Gru, GruConfig};
@@ -19,8 +20,9 @@ pub struct GruForecaster<B: Backend> {
 impl<B: Backend> GruForecaster<B> {
     /// A randomly initialised forecaster (seed the backend first).
     pub fn new(inputs: usize, hidden: usize, layers: usize, horizon: usize, device: &B::Device) -> Self {
-        let layers =
-            (0..layers).map(|i| GruConfig::new(if i == 0 { inputs } else { hidden }, hidden, true).init(device)).collect();
+        let layers = (0..layers)
+            .map(|i| GruConfig::new(if i == 0 { inputs } else { hidden }, hidden, true).init(device))
+            .collect();
         Self { layers, head: LinearConfig::new(hidden, horizon).init(device) }
     }
 }
@@ -28,12 +30,14 @@ impl<B: Backend> GruForecaster<B> {
 impl<B: Backend> Net<B> for GruForecaster<B> {
     /// `[batch, channels, steps]` in, `[batch, horizon]` out.
     fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
+        let [batch, _, steps] = input.dims();
+        let last = input.clone().slice([0..batch, 0..1, steps - 1..steps]).reshape([batch, 1]);
         let mut x = input.swap_dims(1, 2);
         for gru in &self.layers {
             x = gru.forward(x, None);
         }
         let [batch, steps, hidden] = x.dims();
-        self.head.forward(x.slice([0..batch, steps - 1..steps, 0..hidden]).reshape([batch, hidden]))
+        self.head.forward(x.slice([0..batch, steps - 1..steps, 0..hidden]).reshape([batch, hidden])) + last
     }
 }
 

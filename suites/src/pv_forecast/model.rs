@@ -71,12 +71,19 @@ impl<B: Backend> Net<B> for Tcn<B> {
     /// `[batch, inputs, past + horizon]` in, `[batch, horizon]` out.
     fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
         let [batch, _, length] = input.dims();
+        // Where the clear-sky output ahead is zero (night), so is the forecast.
+        let daylight = input
+            .clone()
+            .slice([0..batch, 1..2, length - self.horizon..length])
+            .reshape([batch, self.horizon])
+            .greater_elem(0.0)
+            .float();
         let mut x = input;
         for block in &self.blocks {
             x = block.forward(x);
         }
         let out = self.head.forward(x).reshape([batch, length]);
-        out.slice([0..batch, length - self.horizon..length])
+        out.slice([0..batch, length - self.horizon..length]) * daylight
     }
 }
 
@@ -86,7 +93,9 @@ pub fn parameters(inputs: usize, channels: usize, levels: usize) -> u64 {
     let blocks: u64 = (0..levels)
         .map(|i| {
             let cin = if i == 0 { inputs } else { channels };
-            conv(cin, channels, KERNEL) + conv(channels, channels, KERNEL) + if cin != channels { conv(cin, channels, 1) } else { 0 }
+            conv(cin, channels, KERNEL)
+                + conv(channels, channels, KERNEL)
+                + if cin != channels { conv(cin, channels, 1) } else { 0 }
         })
         .sum();
     blocks + conv(channels, 1, 1)

@@ -67,6 +67,7 @@ impl Score {
             QualityMetric::Accuracy => Err(WorkloadError::Execution("accuracy of no labels".into())),
             QualityMetric::Mae { scale, .. } => Ok(mae(&self.predictions, &self.targets)? * scale),
             QualityMetric::Mse => Ok(mse(&self.predictions, &self.targets)?),
+            QualityMetric::Rmse { scale, .. } => Ok(mse(&self.predictions, &self.targets)?.sqrt() * scale),
         }
     }
 }

@@ -47,6 +47,13 @@ pub enum QualityMetric {
     },
     /// Mean squared error of the normalised values.
     Mse,
+    /// Root mean squared error, multiplied by `scale` to report it in `unit`.
+    Rmse {
+        /// Factor from normalised to physical units.
+        scale: f64,
+        /// The physical unit in snake case (the metric is named `rmse_UNIT`).
+        unit: &'static str,
+    },
 }
 
 impl QualityMetric {
@@ -56,6 +63,7 @@ impl QualityMetric {
             QualityMetric::Accuracy => "accuracy".into(),
             QualityMetric::Mae { unit, .. } => format!("mae_{unit}"),
             QualityMetric::Mse => "mse_normalised".into(),
+            QualityMetric::Rmse { unit, .. } => format!("rmse_{unit}"),
         }
     }
 

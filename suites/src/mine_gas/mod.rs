@@ -1,0 +1,148 @@
+//! Coal: methane concentration at a longwall working face over the next
+//! minutes, forecast from a window of the face's sensors by a GRU; data
+//! from a face simulator (cutting, desorption, ventilation, surges).
+
+pub mod generator;
+pub mod model;
+
+use burn::tensor::backend::Backend;
+use serde::{Deserialize, Serialize};
+
+use crate::dataset::Dataset;
+use crate::error::WorkloadError;
+use crate::tensor_workload::quality::score_values;
+use crate::tensor_workload::{ModelShape, QualityMetric, Split, TensorSpec};
+use crate::PrepareContext;
+use generator::MineGasConfig;
+use model::GruForecaster;
+
+/// Identifier of this workload in suite files.
+pub const ID: &str = "mine-gas";
+
+/// Every knob of the mine-gas workload, with the `quick` size as default.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct MineGasParams {
+    /// Minutes of history.
+    pub past: usize,
+    /// Minutes forecast.
+    pub horizon: usize,
+    /// Seed of the windows (validation seed + 1, test seed + 2) and of a random initialisation.
+    pub seed: u64,
+    /// Windows to train on.
+    pub train_windows: usize,
+    /// Windows held out (also the performance samples).
+    pub test_windows: usize,
+    /// Hidden units of each GRU.
+    pub hidden: usize,
+    /// Stacked GRUs.
+    pub layers: usize,
+    /// Optional weights: a Burn named-MessagePack file, or `reference:NAME`.
+    pub weights: Option<String>,
+}
+
+impl Default for MineGasParams {
+    fn default() -> Self {
+        let c = MineGasConfig::default();
+        Self {
+            past: c.past,
+            horizon: c.horizon,
+            seed: 53,
+            train_windows: 8000,
+            test_windows: 1000,
+            hidden: 32,
+            layers: 2,
+            weights: None,
+        }
+    }
+}
+
+impl MineGasParams {
+    fn config(&self) -> MineGasConfig {
+        MineGasConfig { past: self.past, horizon: self.horizon, ..Default::default() }
+    }
+}
+
+/// The mine-gas workload.
+pub struct MineGas;
+
+impl TensorSpec for MineGas {
+    const ID: &'static str = ID;
+    const SECTOR: &'static str = "coal";
+    const TASK: &'static str = "methane at a longwall face, 10 min ahead from 8 sensors";
+    const MODEL: &'static str = "GRU";
+    const REFERENCE: &'static str = "mine-gas-quick";
+    type Params = MineGasParams;
+    type Model<B: Backend> = GruForecaster<B>;
+
+    fn check(p: &Self::Params) -> Result<(), (&'static str, String)> {
+        for (name, v) in [
+            ("train_windows", p.train_windows),
+            ("test_windows", p.test_windows),
+            ("hidden", p.hidden),
+            ("layers", p.layers),
+        ] {
+            if v == 0 {
+                return Err((name, "must be at least 1".into()));
+            }
+        }
+        p.config().validate().map_err(|e| ("past", e))
+    }
+    fn weights(p: &Self::Params) -> Option<&str> {
+        p.weights.as_deref()
+    }
+    fn clear_weights(p: &mut Self::Params) {
+        p.weights = None;
+    }
+    fn seed(p: &Self::Params) -> u64 {
+        p.seed
+    }
+    fn data(p: &Self::Params, split: Split, _ctx: &PrepareContext) -> Result<(Dataset, String), WorkloadError> {
+        let (n, seed) = match split {
+            Split::Train => (p.train_windows, p.seed),
+            Split::Validation => (p.test_windows, p.seed.wrapping_add(1)),
+            Split::Test => (p.test_windows, p.seed.wrapping_add(2)),
+        };
+        let d = generator::dataset(&p.config(), n, seed).map_err(|e| WorkloadError::BadParameter {
+            workload: ID.into(),
+            name: "past".into(),
+            reason: e,
+        })?;
+        Ok((d, format!("synthetic longwall face sensors (8 channels, 1 min), seed {seed}, {n} windows")))
+    }
+    fn init<B: Backend>(p: &Self::Params, device: &B::Device) -> Self::Model<B> {
+        GruForecaster::new(generator::CHANNELS, p.hidden, p.layers, p.horizon, device)
+    }
+    fn shape(p: &Self::Params) -> ModelShape {
+        let arch = [("past", p.past), ("horizon", p.horizon), ("hidden", p.hidden), ("layers", p.layers)];
+        ModelShape {
+            parameters: model::parameters(generator::CHANNELS, p.hidden, p.layers, p.horizon),
+            flops_per_sample: model::flops_per_sample(generator::CHANNELS, p.hidden, p.layers, p.horizon, p.past),
+            architecture: arch.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        }
+    }
+    fn metric(_p: &Self::Params) -> QualityMetric {
+        QualityMetric::Mae { scale: generator::CH4_SCALE_PCT, unit: "pct_ch4" }
+    }
+    fn baseline(p: &Self::Params, _train: Option<&Dataset>, test: &Dataset) -> Option<f64> {
+        score_values(&generator::baseline(&p.config(), test), test, &Self::metric(p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tensor_workload::Net;
+    use burn::backend::Flex;
+    use burn::module::Module;
+    use burn::tensor::Tensor;
+
+    #[test]
+    fn shapes_and_parameter_count() {
+        let p = MineGasParams::default();
+        let device = Default::default();
+        let m = MineGas::init::<Flex>(&p, &device);
+        assert_eq!(m.num_params() as u64, MineGas::shape(&p).parameters);
+        assert_eq!(m.forward(Tensor::zeros([3, 8, 60], &device)).dims(), [3, 10]);
+    }
+}
