@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod error;
 pub mod fault_detect;
 pub mod fingerprint;
+pub mod llm;
 pub mod load_forecast;
 pub mod manifests;
 pub mod metrics;
