@@ -1,9 +1,11 @@
 //! The model core of the LLM workload: a Llama-family decoder in Burn,
-//! tokenizers, and batched generation that reports every step (time to
-//! first token, inter-token latency).
+//! tokenizers, an energy-sector prompt set with a seeded request generator,
+//! and batched generation that reports every step (time to first token,
+//! inter-token latency).
 //!
-//! Build a model from a preset ([`LlamaConfig::preset`], [`Llama::new`])
-//! and run requests with [`Llama::generate`].
+//! Build a model from a preset ([`LlamaConfig::preset`], [`Llama::new`]),
+//! draw requests with a [`RequestGenerator`], and run them with
+//! [`Llama::generate`].
 
 pub mod attention;
 pub mod cache;
@@ -11,6 +13,8 @@ pub mod config;
 pub mod generate;
 pub mod mlp;
 pub mod model;
+pub mod prompts;
+pub mod requests;
 pub mod rope;
 pub mod sampling;
 pub mod tokenizer;
@@ -19,6 +23,8 @@ pub use cache::KvCache;
 pub use config::{LlamaConfig, RopeScaling};
 pub use generate::{FinishReason, GenerateParams, GenerationOutput, GenerationRequest, Phase, StepEvent};
 pub use model::Llama;
+pub use prompts::{Prompt, PromptCategory, PROMPTS};
+pub use requests::{LengthDistribution, LlmRequest, RequestGenerator, RequestMix};
 pub use sampling::Sampling;
 pub use tokenizer::Tokenizer;
 
