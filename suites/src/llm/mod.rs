@@ -1,14 +1,15 @@
-//! The model core of the LLM workload: a Llama-family decoder in Burn,
-//! tokenizers, an energy-sector prompt set with a seeded request generator,
-//! and batched generation that reports every step (time to first token,
-//! inter-token latency).
+//! The model core of the LLM workload: a Llama-family decoder in Burn, its
+//! loading from Hugging Face checkpoints, tokenizers, an energy-sector prompt
+//! set with a seeded request generator, and batched generation that reports
+//! every step (time to first token, inter-token latency).
 //!
-//! Build a model from a preset ([`LlamaConfig::preset`], [`Llama::new`]),
-//! draw requests with a [`RequestGenerator`], and run them with
-//! [`Llama::generate`].
+//! Build a model from a preset ([`LlamaConfig::preset`], [`Llama::new`]) or
+//! a checkpoint folder ([`load_checkpoint`]), draw requests with a
+//! [`RequestGenerator`], and run them with [`Llama::generate`].
 
 pub mod attention;
 pub mod cache;
+pub mod checkpoint;
 pub mod config;
 pub mod generate;
 pub mod mlp;
@@ -19,7 +20,13 @@ pub mod rope;
 pub mod sampling;
 pub mod tokenizer;
 
+#[cfg(test)]
+mod reference_tests;
+#[cfg(test)]
+mod test_checkpoint;
+
 pub use cache::KvCache;
+pub use checkpoint::{load_checkpoint, CheckpointInfo};
 pub use config::{LlamaConfig, RopeScaling};
 pub use generate::{FinishReason, GenerateParams, GenerationOutput, GenerationRequest, Phase, StepEvent};
 pub use model::Llama;
