@@ -21,6 +21,8 @@ pub mod sampling;
 pub mod tokenizer;
 
 #[cfg(test)]
+mod model_tests;
+#[cfg(test)]
 mod reference_tests;
 #[cfg(test)]
 mod test_checkpoint;
