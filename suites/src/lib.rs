@@ -13,6 +13,7 @@ pub mod dispatch_proxy;
 pub mod error;
 pub mod fault_detect;
 pub mod fingerprint;
+pub mod llm;
 pub mod load_forecast;
 pub mod manifests;
 pub mod metrics;
