@@ -14,8 +14,8 @@ use crate::device::{GpuInfo, ResolvedDevice};
 use crate::energy::{aggregate, TrialEnergy};
 use crate::harness::Scenario;
 use crate::results::{
-    os_description, DeviceProvenance, EarlyStoppingEstimate, PeakProbe, Performance, Provenance, RunRecord,
-    RunSettings, ServerStats, TrialRecord, TrialStats, Warmup, SCHEMA_VERSION,
+    os_description, DeviceProvenance, EarlyStoppingEstimate, GenerationRecord, PeakProbe, Performance, Provenance,
+    RunRecord, RunSettings, ServerStats, TrialRecord, TrialStats, Warmup, SCHEMA_VERSION,
 };
 use crate::stats::uncertainty::{spread, EarlyStopping};
 use crate::stats::LatencySummary;
@@ -202,6 +202,11 @@ pub fn assemble(
         }),
         _ => None,
     };
+    let tallies: Vec<_> = trials
+        .iter()
+        .filter_map(|t| Some((t.generation.as_ref()?, t.outcome.window.as_secs_f64(), &t.energy)))
+        .collect();
+    let generation = GenerationRecord::build(&tallies, energy.j_per_inference).map_err(RunFailure::Failed)?;
     let model = workload.model_card().clone();
     let data = workload.data_card().clone();
     let ctx_device = (ctx.device, ctx.gpu);
@@ -238,6 +243,7 @@ pub fn assemble(
             net_j_per_inference: spread(&net_j, seed).ok(),
         },
         server,
+        generation,
         energy,
         quality,
         performance: performance(env, &ctx_device, &model, run, throughput.mean, samples, trials, window_s),

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use wattbench_suites::rng::SplitMix64;
-use wattbench_suites::PreparedWorkload;
+use wattbench_suites::{GenerationTally, PreparedWorkload};
 
 use super::meters::{open_meter, open_monitor, EnergyWindow};
 use super::panic_guard::catch_panic;
@@ -13,7 +13,7 @@ use super::run_one::{Environment, RunFailure};
 use super::sut_adapter::WorkloadSut;
 use crate::device::{DeviceState, GpuInfo, ResolvedDevice};
 use crate::energy::{measure_idle, EnergyMeter, EnergyMethod, EnergyReport, IdleMeasurement, WindowMeasurement};
-use crate::harness::{run_scenario, HarnessError, ScenarioOutcome, ScenarioSettings};
+use crate::harness::{run_scenario, HarnessError, ScenarioOutcome, ScenarioSettings, WindowObserver};
 use crate::suite::PlannedRun;
 
 /// What one trial measured.
@@ -32,6 +32,24 @@ pub struct TrialOutcome {
     pub device_end: Option<DeviceState>,
     /// The pause before the trial, seconds.
     pub cooldown_s: f64,
+    /// Token timings of a generative workload's timed batches.
+    pub generation: Option<GenerationTally>,
+}
+
+/// Passes the window's edges on, remembering when it opened.
+struct MarkOpen<'a> {
+    inner: &'a mut dyn WindowObserver,
+    opened: Option<Instant>,
+}
+
+impl WindowObserver for MarkOpen<'_> {
+    fn open(&mut self) -> Result<(), HarnessError> {
+        self.opened = Some(Instant::now());
+        self.inner.open()
+    }
+    fn close(&mut self) -> Result<(), HarnessError> {
+        self.inner.close()
+    }
 }
 
 fn harness_failure(e: HarnessError) -> RunFailure {
@@ -90,9 +108,11 @@ pub fn run_trial(
     let mut second = open_meter(env.meter, device, gpu, env.cpu);
     let trace_source = matches!(second.power_w(), Ok(Some(_))).then_some(second);
     let mut window = EnergyWindow::new(meter.as_mut(), monitor.as_mut(), trace_source);
-    let outcome = catch_panic(|| run_scenario(&mut WorkloadSut(workload), settings, &mut window, env.stop))
+    let mut marked = MarkOpen { inner: &mut window, opened: None };
+    let outcome = catch_panic(|| run_scenario(&mut WorkloadSut(workload), settings, &mut marked, env.stop))
         .map_err(|p| RunFailure::Failed(format!("the backend panicked: {p}")))?
         .map_err(harness_failure)?;
+    let generation = marked.opened.and_then(|since| workload.take_generation(since));
     let readings = window.result.take();
     drop(window);
     let readings = readings.ok_or_else(|| RunFailure::Failed("the energy window never closed".into()))?;
@@ -124,5 +144,6 @@ pub fn run_trial(
         device_start: readings.device_start,
         device_end: readings.device_end,
         cooldown_s: cooldown.as_secs_f64(),
+        generation,
     })
 }

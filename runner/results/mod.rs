@@ -1,10 +1,12 @@
 //! Result records: one JSON document per run, written atomically right after
 //! the run ends.
 
+mod generation;
 mod provenance;
 mod record;
 mod writer;
 
+pub use generation::GenerationRecord;
 pub use provenance::{os_description, DeviceProvenance, Provenance};
 pub use record::{
     EarlyStoppingEstimate, PeakProbe, Performance, RunRecord, RunSettings, ServerStats, TrialRecord, TrialStats,

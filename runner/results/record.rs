@@ -61,6 +61,9 @@ pub struct RunRecord {
     pub trial_stats: TrialStats,
     /// Server scenario figures (null for other scenarios).
     pub server: Option<ServerStats>,
+    /// Token-level figures of a generative workload (absent for others).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<super::GenerationRecord>,
     /// Energy over the measured window.
     pub energy: EnergyReport,
     /// Quality on the held test split.

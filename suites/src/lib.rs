@@ -36,7 +36,9 @@ use std::path::{Path, PathBuf};
 pub use error::WorkloadError;
 pub use registry::{catalogue, prepare, train, validate_params};
 pub use training::{EpochReport, TrainCard, TrainOptions};
-pub use workload::{DataCard, ModelCard, PreparedWorkload, QualityReport, WeightsSource, WorkloadInfo};
+pub use workload::{
+    DataCard, GenerationTally, ModelCard, PreparedWorkload, QualityReport, WeightsSource, WorkloadInfo,
+};
 
 /// Where a workload finds files named relatively in its parameters.
 #[derive(Clone, Debug, Default)]

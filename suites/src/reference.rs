@@ -31,6 +31,21 @@ pub const REFERENCE: &[ReferenceWeights] = &[
         mpk: include_bytes!("../weights/transformer-temp-quick.mpk"),
         card: include_str!("../weights/transformer-temp-quick.json"),
     },
+    ReferenceWeights {
+        name: "dispatch-proxy-quick",
+        mpk: include_bytes!("../weights/dispatch-proxy-quick.mpk"),
+        card: include_str!("../weights/dispatch-proxy-quick.json"),
+    },
+    ReferenceWeights {
+        name: "seismic-facies-quick",
+        mpk: include_bytes!("../weights/seismic-facies-quick.mpk"),
+        card: include_str!("../weights/seismic-facies-quick.json"),
+    },
+    ReferenceWeights {
+        name: "pv-forecast-quick",
+        mpk: include_bytes!("../weights/pv-forecast-quick.mpk"),
+        card: include_str!("../weights/pv-forecast-quick.json"),
+    },
 ];
 
 /// Prefix that marks a reference name in a `weights` parameter.

@@ -8,6 +8,7 @@ use burn::tensor::backend::{AutodiffBackend, Backend};
 use crate::dispatch_proxy::{self, DispatchProxy};
 use crate::error::WorkloadError;
 use crate::fault_detect::{self, FaultDetectParams};
+use crate::llm::workload::{self as llm, LlmParams};
 use crate::load_forecast::{self, LoadForecastParams};
 use crate::mine_gas::{self, MineGas};
 use crate::nilm::{self, Nilm};
@@ -31,6 +32,7 @@ pub fn catalogue() -> Vec<WorkloadInfo> {
         tensor_workload::info::<Nilm>(),
         tensor_workload::info::<SeismicFacies>(),
         tensor_workload::info::<MineGas>(),
+        llm::info(),
         noop::info(),
     ]
 }
@@ -103,6 +105,7 @@ pub fn validate_params(id: &str, value: &serde_json::Value) -> Result<(), Worklo
         pv_forecast::ID => validate_tensor::<PvForecast>(value),
         nilm::ID => validate_tensor::<Nilm>(value),
         mine_gas::ID => validate_tensor::<MineGas>(value),
+        llm::ID => params::<LlmParams>(id, value)?.check(),
         noop::ID => match value.as_object() {
             Some(table) if !table.is_empty() => Err(WorkloadError::BadParameter {
                 workload: id.into(),
@@ -140,6 +143,7 @@ pub fn prepare<B: Backend>(
         pv_forecast::ID => prepare_tensor::<PvForecast, B>(value, ctx, device),
         nilm::ID => prepare_tensor::<Nilm, B>(value, ctx, device),
         mine_gas::ID => prepare_tensor::<MineGas, B>(value, ctx, device),
+        llm::ID => Ok(Box::new(llm::prepare::<B>(&params::<LlmParams>(id, value)?, ctx, device)?)),
         noop::ID => {
             validate_params(id, value)?;
             Ok(Box::new(noop::Noop::new()))
@@ -176,6 +180,13 @@ pub fn train<B: AutodiffBackend>(
         pv_forecast::ID => train_tensor::<PvForecast, B>(value, ctx, device, options, out, progress),
         nilm::ID => train_tensor::<Nilm, B>(value, ctx, device, options, out, progress),
         mine_gas::ID => train_tensor::<MineGas, B>(value, ctx, device, options, out, progress),
+        llm::ID => Err(WorkloadError::BadParameter {
+            workload: id.into(),
+            name: "train".into(),
+            reason:
+                "the llm workload runs presets with random weights or loads a checkpoint; it has no reference training"
+                    .into(),
+        }),
         _ => Err(unknown(id)),
     }
 }
@@ -187,7 +198,7 @@ mod tests {
     #[test]
     fn unknown_workload_lists_the_known_ones() {
         let err = validate_params("load-forcast", &serde_json::json!({})).unwrap_err().to_string();
-        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, transformer-temp, pv-forecast, fault-detect, dispatch-proxy, nilm, seismic-facies, mine-gas, noop)");
+        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, transformer-temp, pv-forecast, fault-detect, dispatch-proxy, nilm, seismic-facies, mine-gas, llm, noop)");
     }
 
     #[test]

@@ -106,6 +106,36 @@ pub struct QualityReport {
     pub samples: usize,
 }
 
+/// Token-level timings of a generative workload's batches.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GenerationTally {
+    /// Time to first token of every request: from its batch's start to the
+    /// prefill's tokens on the host, nanoseconds.
+    pub ttft_ns: Vec<u64>,
+    /// Every inter-token interval: one per decode step, nanoseconds.
+    pub itl_ns: Vec<u64>,
+    /// Prompt tokens processed (padding excluded).
+    pub prompt_tokens: u64,
+    /// Tokens generated.
+    pub output_tokens: u64,
+    /// Time spent in prefills, nanoseconds.
+    pub prefill_ns: u64,
+    /// Time spent in decode steps, nanoseconds.
+    pub decode_ns: u64,
+}
+
+impl GenerationTally {
+    /// Adds another tally's figures to this one.
+    pub fn merge(&mut self, other: &GenerationTally) {
+        self.ttft_ns.extend_from_slice(&other.ttft_ns);
+        self.itl_ns.extend_from_slice(&other.itl_ns);
+        self.prompt_tokens += other.prompt_tokens;
+        self.output_tokens += other.output_tokens;
+        self.prefill_ns += other.prefill_ns;
+        self.decode_ns += other.decode_ns;
+    }
+}
+
 /// A workload ready to run: data staged, model built and weights loaded.
 ///
 /// Implementations own their backend; the harness sees only this trait.
@@ -129,4 +159,11 @@ pub trait PreparedWorkload {
 
     /// The data as prepared.
     fn data_card(&self) -> &DataCard;
+
+    /// For generative workloads: the token timings of the batches that
+    /// started at or after `since`, forgetting every batch recorded so far
+    /// (so warm-up batches are dropped). `None` for other workloads.
+    fn take_generation(&mut self, _since: std::time::Instant) -> Option<GenerationTally> {
+        None
+    }
 }

@@ -4,6 +4,7 @@ mod analysis;
 mod devices;
 mod interrupt;
 mod list;
+mod llm;
 mod malformed_suite;
 mod run_results;
 mod support;

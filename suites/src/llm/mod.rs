@@ -19,6 +19,7 @@ pub mod requests;
 pub mod rope;
 pub mod sampling;
 pub mod tokenizer;
+pub mod workload;
 
 #[cfg(test)]
 mod model_tests;

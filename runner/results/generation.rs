@@ -1,0 +1,119 @@
+//! Token-level figures of a generative run (the `llm` workload): time to
+//! first token, inter-token latency, token rates and joules per token.
+
+use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
+use wattbench_suites::GenerationTally;
+
+use crate::energy::EnergyReport;
+use crate::stats::LatencySummary;
+
+/// Why the energy of prefill and decode is not reported apart.
+pub const PHASE_ENERGY: &str = "not separated: the energy counter is read at the window's edges, and prefill and \
+     decode alternate within every batch, far faster than the counter updates";
+
+/// What a generative run measured, over every trial's window.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GenerationRecord {
+    /// Time to first token of each request, from its batch's start (prefill
+    /// included; queueing in the server scenario is in `latency_ns`).
+    pub ttft_ns: LatencySummary,
+    /// Inter-token latency: every decode step of every batch.
+    pub itl_ns: LatencySummary,
+    /// Prompt tokens processed (padding excluded).
+    pub prompt_tokens: u64,
+    /// Tokens generated.
+    pub output_tokens: u64,
+    /// Tokens generated per second of window.
+    pub output_tokens_per_s: f64,
+    /// Prompt tokens per second of prefill.
+    pub prefill_tokens_per_s: f64,
+    /// Tokens generated per second of decode steps (the first token of each
+    /// request comes from the prefill and is not counted here).
+    pub decode_tokens_per_s: f64,
+    /// Gross joules per generated token; null when energy is unmeasured.
+    pub j_per_output_token: Option<f64>,
+    /// Net (above idle) joules per generated token.
+    pub net_j_per_output_token: Option<f64>,
+    /// Gross joules per request (= `energy.j_per_inference`).
+    pub j_per_request: Option<f64>,
+    /// Whether prefill and decode energy are reported apart, and why not.
+    pub phase_energy: String,
+}
+
+fn summary(values: &[u64]) -> Result<LatencySummary, String> {
+    let mut h = Histogram::<u64>::new_with_bounds(1, 3_600_000_000_000, 3).map_err(|e| e.to_string())?;
+    for &v in values {
+        h.record(v.max(1)).map_err(|e| format!("recording a token latency: {e}"))?;
+    }
+    LatencySummary::from_histogram(&h)
+}
+
+/// Per-trial energy and tokens, summed over trials where energy was measured.
+fn per_token(energies: &[(&EnergyReport, u64)], net: bool) -> Option<f64> {
+    let (mut joules, mut tokens) = (0.0, 0u64);
+    for (e, t) in energies {
+        joules += if net { e.net_joules? } else { e.joules? };
+        tokens += t;
+    }
+    (tokens > 0).then(|| joules / tokens as f64)
+}
+
+impl GenerationRecord {
+    /// Builds the record from each trial's tally, window length and energy.
+    pub fn build(
+        trials: &[(&GenerationTally, f64, &EnergyReport)],
+        j_per_request: Option<f64>,
+    ) -> Result<Option<GenerationRecord>, String> {
+        let mut total = GenerationTally::default();
+        trials.iter().for_each(|(t, _, _)| total.merge(t));
+        if total.ttft_ns.is_empty() {
+            return Ok(None);
+        }
+        let window_s: f64 = trials.iter().map(|(_, w, _)| w).sum();
+        let energies: Vec<(&EnergyReport, u64)> = trials.iter().map(|(t, _, e)| (*e, t.output_tokens)).collect();
+        let decode_tokens = total.output_tokens.saturating_sub(total.ttft_ns.len() as u64);
+        Ok(Some(GenerationRecord {
+            ttft_ns: summary(&total.ttft_ns)?,
+            itl_ns: summary(&total.itl_ns)?,
+            prompt_tokens: total.prompt_tokens,
+            output_tokens: total.output_tokens,
+            output_tokens_per_s: total.output_tokens as f64 / window_s.max(1e-9),
+            prefill_tokens_per_s: total.prompt_tokens as f64 / (total.prefill_ns as f64 * 1e-9).max(1e-12),
+            decode_tokens_per_s: decode_tokens as f64 / (total.decode_ns as f64 * 1e-9).max(1e-12),
+            j_per_output_token: per_token(&energies, false),
+            net_j_per_output_token: per_token(&energies, true),
+            j_per_request,
+            phase_energy: PHASE_ENERGY.into(),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_and_energy_per_token() {
+        let t = GenerationTally {
+            ttft_ns: vec![2_000_000, 2_000_000],
+            itl_ns: vec![1_000_000; 9],
+            prompt_tokens: 200,
+            output_tokens: 20,
+            prefill_ns: 2_000_000,
+            decode_ns: 9_000_000,
+        };
+        let mut e = EnergyReport::unmeasured("cpu", 2.0);
+        let r = GenerationRecord::build(&[(&t, 2.0, &e)], None).unwrap().unwrap();
+        assert_eq!((r.output_tokens, r.ttft_ns.count, r.itl_ns.count), (20, 2, 9));
+        assert!((r.output_tokens_per_s - 10.0).abs() < 1e-9);
+        assert!((r.prefill_tokens_per_s - 100_000.0).abs() < 1e-6);
+        assert!((r.decode_tokens_per_s - 2_000.0).abs() < 1e-6);
+        assert_eq!(r.j_per_output_token, None);
+        e.joules = Some(40.0);
+        e.net_joules = Some(10.0);
+        let r = GenerationRecord::build(&[(&t, 2.0, &e)], Some(4.0)).unwrap().unwrap();
+        assert_eq!((r.j_per_output_token, r.net_j_per_output_token), (Some(2.0), Some(0.5)));
+        assert_eq!(GenerationRecord::build(&[(&GenerationTally::default(), 1.0, &e)], None).unwrap().is_none(), true);
+    }
+}
