@@ -8,6 +8,9 @@ pub mod quality;
 pub mod spec;
 pub mod trainer;
 
+#[cfg(test)]
+mod reference_tests;
+
 pub use prepared::{prepare, PreparedTensor};
 pub use spec::{ModelShape, Net, QualityMetric, Split, TensorSpec};
 pub use trainer::train;
