@@ -46,6 +46,16 @@ pub const REFERENCE: &[ReferenceWeights] = &[
         mpk: include_bytes!("../weights/pv-forecast-quick.mpk"),
         card: include_str!("../weights/pv-forecast-quick.json"),
     },
+    ReferenceWeights {
+        name: "nilm-quick",
+        mpk: include_bytes!("../weights/nilm-quick.mpk"),
+        card: include_str!("../weights/nilm-quick.json"),
+    },
+    ReferenceWeights {
+        name: "mine-gas-quick",
+        mpk: include_bytes!("../weights/mine-gas-quick.mpk"),
+        card: include_str!("../weights/mine-gas-quick.json"),
+    },
 ];
 
 /// Prefix that marks a reference name in a `weights` parameter.

@@ -57,3 +57,19 @@ fn seismic_facies() {
     let r = SeismicFaciesParams { weights: reference("seismic-facies-quick"), ..p.clone() };
     reference_passes_and_random_fails::<SeismicFacies>(r, p);
 }
+
+#[test]
+fn nilm() {
+    use crate::nilm::{Nilm, NilmParams};
+    let p = NilmParams::default();
+    let r = NilmParams { weights: reference("nilm-quick"), ..p.clone() };
+    reference_passes_and_random_fails::<Nilm>(r, p);
+}
+
+#[test]
+fn mine_gas() {
+    use crate::mine_gas::{MineGas, MineGasParams};
+    let p = MineGasParams::default();
+    let r = MineGasParams { weights: reference("mine-gas-quick"), ..p.clone() };
+    reference_passes_and_random_fails::<MineGas>(r, p);
+}
