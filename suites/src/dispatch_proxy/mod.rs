@@ -62,7 +62,6 @@ impl TensorSpec for DispatchProxy {
     const SECTOR: &'static str = "grid operation";
     const TASK: &'static str = "bus loads in, DC-OPF generator dispatch out (IEEE 118-bus)";
     const MODEL: &'static str = "MLP";
-    const REFERENCE: &'static str = "dispatch-proxy-quick";
     type Params = DispatchProxyParams;
     type Model<B: Backend> = DispatchMlp<B>;
 

@@ -99,6 +99,16 @@ pub fn parse_ett_str(text: &str, origin: &str, target: &str) -> Result<HourlySer
     })
 }
 
+/// For tests: `$WATTBENCH_DATA_DIR`, else `../../shared/data` or
+/// `../shared/data` relative to the crate, whichever holds `ett/ETTh1.csv`.
+#[cfg(test)]
+pub(crate) fn test_data_dir() -> Option<std::path::PathBuf> {
+    let manifest = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let env_dir = std::env::var_os("WATTBENCH_DATA_DIR").map(std::path::PathBuf::from);
+    let relative = [manifest.join("../../shared/data"), manifest.join("../shared/data")];
+    env_dir.into_iter().chain(relative).find(|d| d.join("ett/ETTh1.csv").is_file())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,18 +217,9 @@ mod tests {
         assert_eq!(load_ett_csv(&f, "OT").unwrap().len(), 1);
     }
 
-    /// `$WATTBENCH_DATA_DIR`, else `../../shared/data` or `../shared/data`
-    /// relative to the crate, whichever holds `ett/ETTh1.csv`.
-    fn data_dir() -> Option<PathBuf> {
-        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let env_dir = std::env::var_os("WATTBENCH_DATA_DIR").map(PathBuf::from);
-        let relative = [manifest.join("../../shared/data"), manifest.join("../shared/data")];
-        env_dir.into_iter().chain(relative).find(|d| d.join("ett/ETTh1.csv").is_file())
-    }
-
     #[test]
     fn real_etth1_when_present() {
-        let Some(dir) = data_dir() else {
+        let Some(dir) = test_data_dir() else {
             eprintln!("skipping real_etth1_when_present: ett/ETTh1.csv not found under");
             eprintln!("  $WATTBENCH_DATA_DIR, CARGO_MANIFEST_DIR/../../shared/data or ../shared/data");
             return;

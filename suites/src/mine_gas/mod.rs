@@ -71,7 +71,6 @@ impl TensorSpec for MineGas {
     const SECTOR: &'static str = "coal";
     const TASK: &'static str = "methane at a longwall face, 10 min ahead from 8 sensors";
     const MODEL: &'static str = "GRU";
-    const REFERENCE: &'static str = "mine-gas-quick";
     type Params = MineGasParams;
     type Model<B: Backend> = GruForecaster<B>;
 

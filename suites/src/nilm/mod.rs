@@ -85,7 +85,6 @@ impl TensorSpec for Nilm {
     const SECTOR: &'static str = "demand side";
     const TASK: &'static str = "appliance power from household aggregate (599-sample windows)";
     const MODEL: &'static str = "seq2point CNN";
-    const REFERENCE: &'static str = "nilm-quick";
     type Params = NilmParams;
     type Model<B: Backend> = Seq2Point<B>;
 

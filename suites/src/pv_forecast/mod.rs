@@ -74,7 +74,6 @@ impl TensorSpec for PvForecast {
     const SECTOR: &'static str = "renewables";
     const TASK: &'static str = "PV plant output 4 h ahead (clear-sky model with cloud regimes)";
     const MODEL: &'static str = "temporal conv net";
-    const REFERENCE: &'static str = "pv-forecast-quick";
     type Params = PvForecastParams;
     type Model<B: Backend> = Tcn<B>;
 

@@ -50,7 +50,6 @@ impl TensorSpec for SeismicFacies {
     const SECTOR: &'static str = "oil and gas";
     const TASK: &'static str = "facies segmentation of 2D seismic sections";
     const MODEL: &'static str = "U-Net";
-    const REFERENCE: &'static str = "seismic-facies-quick";
     type Params = SeismicFaciesParams;
     type Model<B: Backend> = UNet<B>;
 

@@ -81,13 +81,17 @@ pub fn score_values(predictions: &[f32], data: &Dataset, metric: &QualityMetric)
     score.value(metric).ok()
 }
 
-/// The reference's test metric, when the embedded reference was trained with
-/// the same gate-relevant parameters as `p`.
+/// The test metric of the embedded reference of workload `S` that was
+/// trained with the same gate-relevant parameters as `p` (the first such).
 pub fn reference_metric<S: TensorSpec>(p: &S::Params) -> Option<f64> {
-    let r = reference::reference(S::REFERENCE)?;
-    let card: TrainCard = serde_json::from_str(r.card).ok()?;
-    let trained: S::Params = serde_json::from_value(card.params).ok()?;
-    (S::gate_key(&trained) == S::gate_key(p)).then_some(card.test_metric)
+    reference::REFERENCE.iter().find_map(|r| {
+        let card: TrainCard = serde_json::from_str(r.card).ok()?;
+        if card.workload != S::ID {
+            return None;
+        }
+        let trained: S::Params = serde_json::from_value(card.params).ok()?;
+        (S::gate_key(&trained) == S::gate_key(p)).then_some(card.test_metric)
+    })
 }
 
 /// The threshold a run must meet given the reference's metric, and the gate in words.

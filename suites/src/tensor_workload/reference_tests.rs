@@ -35,6 +35,24 @@ fn transformer_temp() {
 }
 
 #[test]
+fn transformer_temp_on_etth1_when_present() {
+    use crate::transformer_temp::params::Source;
+    use crate::transformer_temp::{TransformerTemp, TransformerTempParams};
+    let Some(dir) = crate::load_forecast::ett::test_data_dir() else {
+        eprintln!("skipping transformer_temp_on_etth1_when_present: ett/ETTh1.csv not found");
+        return;
+    };
+    let p = TransformerTempParams { data: Source::Ett, test_stride: 24, ..Default::default() };
+    let r = TransformerTempParams { weights: reference("transformer-temp-ett"), ..p.clone() };
+    let ctx = PrepareContext { data_dir: Some(dir), ..Default::default() };
+    let mut w = prepare::<TransformerTemp, Flex>(&r, &ctx, &Default::default()).unwrap();
+    let q = w.accuracy().unwrap();
+    assert_eq!(q.passes, Some(true), "{q:?}");
+    let mut w = prepare::<TransformerTemp, Flex>(&p, &ctx, &Default::default()).unwrap();
+    assert_eq!(w.accuracy().unwrap().passes, Some(false));
+}
+
+#[test]
 fn pv_forecast() {
     use crate::pv_forecast::{PvForecast, PvForecastParams};
     let p = PvForecastParams::default();

@@ -95,8 +95,6 @@ pub trait TensorSpec: 'static {
     const TASK: &'static str;
     /// The model family in a few words.
     const MODEL: &'static str;
-    /// Name of the reference weights that define the quality gate.
-    const REFERENCE: &'static str;
 
     /// The workload's parameters (serde, `deny_unknown_fields`, `Default` = quick size).
     type Params: Serialize + DeserializeOwned + Default + Clone + Debug;

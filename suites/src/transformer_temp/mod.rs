@@ -29,7 +29,6 @@ impl TensorSpec for TransformerTemp {
     const SECTOR: &'static str = "electricity";
     const TASK: &'static str = "transformer loads and oil temperature, 7 channels, 96 h ahead";
     const MODEL: &'static str = "PatchTST-style transformer";
-    const REFERENCE: &'static str = "transformer-temp-quick";
     type Params = TransformerTempParams;
     type Model<B: Backend> = PatchTst<B>;
 
