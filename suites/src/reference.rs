@@ -56,6 +56,11 @@ pub const REFERENCE: &[ReferenceWeights] = &[
         mpk: include_bytes!("../weights/mine-gas-quick.mpk"),
         card: include_str!("../weights/mine-gas-quick.json"),
     },
+    ReferenceWeights {
+        name: "transformer-temp-ett",
+        mpk: include_bytes!("../weights/transformer-temp-ett.mpk"),
+        card: include_str!("../weights/transformer-temp-ett.json"),
+    },
 ];
 
 /// Prefix that marks a reference name in a `weights` parameter.

@@ -113,7 +113,6 @@ pub(crate) fn test_data_dir() -> Option<std::path::PathBuf> {
 mod tests {
     use super::*;
     use crate::load_forecast::calendar::days_from_civil;
-    use std::path::PathBuf;
 
     const HEADER: &str = "date,HUFL,HULL,MUFL,MULL,LUFL,LULL,OT";
     const ROW0: &str = "2016-07-01 00:00:00,5.827000141143799,2.009000062942505,1.5989999771118164,0.4620000076293945,4.203000068664551,1.3400000333786621,30.5310001373291";
