@@ -46,8 +46,12 @@ pub fn case(p: &DispatchProxyParams, ctx: &PrepareContext) -> Result<(Case, Stri
     Ok((case, origin))
 }
 
-/// Sizes of the case: buses (inputs) and target generators (outputs).
+/// Sizes of the case: buses (inputs) and target generators (outputs), as
+/// learnt from the data, else read from a built-in case.
 fn sizes(p: &DispatchProxyParams) -> (usize, usize) {
+    if let Some(sizes) = p.sizes {
+        return sizes;
+    }
     match case(p, &PrepareContext::default()) {
         Ok((c, _)) => (c.buses.len(), scenarios::target_generators(&c).len()),
         Err(_) => (118, 19),
@@ -93,6 +97,9 @@ impl TensorSpec for DispatchProxy {
         );
         Ok((data, words))
     }
+    fn adapt(p: &mut Self::Params, data: &Dataset) {
+        p.sizes = Some((data.input_len(), data.targets.per_sample()));
+    }
     fn init<B: Backend>(p: &Self::Params, device: &B::Device) -> Self::Model<B> {
         let (buses, gens) = sizes(p);
         DispatchMlp::new(buses, p.width, p.depth, gens, device)
@@ -126,6 +133,7 @@ impl TensorSpec for DispatchProxy {
 mod tests {
     use super::*;
     use crate::tensor_workload::Net;
+    use crate::workload::PreparedWorkload;
     use burn::backend::Flex;
     use burn::module::Module;
     use burn::tensor::Tensor;
@@ -140,7 +148,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bad.m"), "mpc.baseMVA = 100;\nmpc.bus = [\n 1 3 0;\n];\n").unwrap();
         let ctx = PrepareContext { data_dir: Some(dir.path().into()), ..Default::default() };
-        let err = case(&DispatchProxyParams { case: "bad.m".into(), ..p }, &ctx).unwrap_err().to_string();
+        let err = case(&DispatchProxyParams { case: "bad.m".into(), ..p.clone() }, &ctx).unwrap_err().to_string();
         assert!(err.contains("bad.m") && err.contains("line"), "{err}");
+        // A case file from the data folder: the model takes its sizes from the data (14 buses, 2 units).
+        std::fs::write(dir.path().join("c14.m"), IEEE14).unwrap();
+        let small = DispatchProxyParams { case: "c14.m".into(), train_samples: 4, test_samples: 4, ..p };
+        let mut w = crate::tensor_workload::prepare::<DispatchProxy, Flex>(&small, &ctx, &device).unwrap();
+        assert_eq!(w.model_card().input_shape, vec![1, 14]);
+        assert_eq!(w.model_card().parameters, model::parameters(14, 256, 3, 2));
+        w.run(&[0, 1]).unwrap();
     }
 }

@@ -23,6 +23,10 @@ pub struct DispatchProxyParams {
     pub depth: usize,
     /// Optional weights: a Burn named-MessagePack file, or `reference:NAME`.
     pub weights: Option<String>,
+    /// Buses and target generators of the case, once its data has been
+    /// made (not a suite parameter).
+    #[serde(skip)]
+    pub sizes: Option<(usize, usize)>,
 }
 
 impl Default for DispatchProxyParams {
@@ -36,6 +40,7 @@ impl Default for DispatchProxyParams {
             width: 256,
             depth: 3,
             weights: None,
+            sizes: None,
         }
     }
 }

@@ -84,6 +84,9 @@ pub fn prepare<S: TensorSpec, B: Backend>(
         return Err(WorkloadError::Execution(format!("{} test data: {:?} x {}", S::ID, test.input_shape, test.n)));
     }
     let sha256 = fingerprint::sha256_f32(&[&test.inputs, &test.targets.as_f32()]);
+    let mut p = p.clone();
+    S::adapt(&mut p, &test);
+    let p = &p;
     let shape = S::shape(p);
     B::seed(device, S::seed(p));
     let model = S::init::<B>(p, device);

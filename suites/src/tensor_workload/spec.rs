@@ -111,6 +111,9 @@ pub trait TensorSpec: 'static {
     fn seed(p: &Self::Params) -> u64;
     /// The data of one split, with a one-line description of its source.
     fn data(p: &Self::Params, split: Split, ctx: &PrepareContext) -> Result<(Dataset, String), WorkloadError>;
+    /// Lets the parameters learn sizes that only the data knows (a case
+    /// file's buses, say), before the model is built; the default does nothing.
+    fn adapt(_p: &mut Self::Params, _data: &Dataset) {}
     /// A randomly initialised model (the backend is seeded before this).
     fn init<B: Backend>(p: &Self::Params, device: &B::Device) -> Self::Model<B>;
     /// The model's size and cost, counted from its shape.

@@ -80,6 +80,9 @@ where
     let (train_set, train_source) = checked("train", S::data(p, Split::Train, ctx)?)?;
     let (validation, _) = checked("validation", S::data(p, Split::Validation, ctx)?)?;
     let (test, test_source) = checked("test", S::data(p, Split::Test, ctx)?)?;
+    let mut p = p.clone();
+    S::adapt(&mut p, &train_set);
+    let p = &p;
     let metric = S::metric(p);
     B::seed(device, options.seed);
     let mut model = S::init::<B>(p, device);
