@@ -8,6 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::WorkloadError;
 
+/// Checks that every named count is at least 1, naming the first that is not.
+pub fn require_positive(values: &[(&'static str, usize)]) -> Result<(), (&'static str, String)> {
+    match values.iter().find(|(_, v)| *v == 0) {
+        Some((name, _)) => Err((name, "must be at least 1".into())),
+        None => Ok(()),
+    }
+}
+
 /// Static description of a workload, for `wattbench list` and for results.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct WorkloadInfo {

@@ -72,22 +72,10 @@ impl TensorSpec for DispatchProxy {
     fn check(p: &Self::Params) -> Result<(), (&'static str, String)> {
         p.check()
     }
-    fn weights(p: &Self::Params) -> Option<&str> {
-        p.weights.as_deref()
-    }
-    fn clear_weights(p: &mut Self::Params) {
-        p.weights = None;
-    }
-    fn seed(p: &Self::Params) -> u64 {
-        p.seed
-    }
+    crate::weights_and_seed_from_params!();
     fn data(p: &Self::Params, split: Split, ctx: &PrepareContext) -> Result<(Dataset, String), WorkloadError> {
         let (case, origin) = case(p, ctx)?;
-        let (n, seed) = match split {
-            Split::Train => (p.train_samples, p.seed),
-            Split::Validation => (p.test_samples, p.seed.wrapping_add(1)),
-            Split::Test => (p.test_samples, p.seed.wrapping_add(2)),
-        };
+        let (n, seed) = split.size_and_seed(p.train_samples, p.test_samples, p.seed);
         let (data, stats) =
             scenarios::opf_dataset(&case, n, seed, p.spread).map_err(|e| bad("case", format!("{origin}: {e}")))?;
         let words = format!(

@@ -48,16 +48,12 @@ impl Default for DispatchProxyParams {
 impl DispatchProxyParams {
     /// Checks what serde cannot, naming the first bad parameter.
     pub fn check(&self) -> Result<(), (&'static str, String)> {
-        for (name, v) in [
+        crate::workload::require_positive(&[
             ("train_samples", self.train_samples),
             ("test_samples", self.test_samples),
             ("width", self.width),
             ("depth", self.depth),
-        ] {
-            if v == 0 {
-                return Err((name, "must be at least 1".into()));
-            }
-        }
+        ])?;
         if !(0.0..1.0).contains(&self.spread) {
             return Err(("spread", format!("must be in [0, 1), got {}", self.spread)));
         }

@@ -32,11 +32,10 @@ impl FaultDetectParams {
         if self.samples < 32 {
             return Err(("samples", "must be at least 32".into()));
         }
-        for (name, v) in [("train_per_class", self.train_per_class), ("test_per_class", self.test_per_class)] {
-            if v == 0 {
-                return Err((name, "must be at least 1".into()));
-            }
-        }
+        crate::workload::require_positive(&[
+            ("train_per_class", self.train_per_class),
+            ("test_per_class", self.test_per_class),
+        ])?;
         if self.widths.contains(&0) {
             return Err(("widths", "every width must be at least 1".into()));
         }

@@ -87,11 +87,7 @@ impl LoadForecastParams {
             ("stride", self.stride),
             ("performance_samples", self.performance_samples),
         ];
-        for (name, value) in positive {
-            if value == 0 {
-                return Err((name, "must be at least 1".into()));
-            }
-        }
+        crate::workload::require_positive(&positive)?;
         if self.engine == Engine::FusedCuda && self.layers != 1 {
             return Err(("engine", "the fused kernel runs one LSTM layer; set layers = 1".into()));
         }

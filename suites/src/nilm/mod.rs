@@ -89,25 +89,17 @@ impl TensorSpec for Nilm {
     type Model<B: Backend> = Seq2Point<B>;
 
     fn check(p: &Self::Params) -> Result<(), (&'static str, String)> {
-        for (name, v) in [("train_windows", p.train_windows), ("test_windows", p.test_windows), ("dense", p.dense)] {
-            if v == 0 {
-                return Err((name, "must be at least 1".into()));
-            }
-        }
+        crate::workload::require_positive(&[
+            ("train_windows", p.train_windows),
+            ("test_windows", p.test_windows),
+            ("dense", p.dense),
+        ])?;
         if p.filters.contains(&0) {
             return Err(("filters", "every filter count must be at least 1".into()));
         }
         p.config()?.validate().map_err(|e| ("window", e))
     }
-    fn weights(p: &Self::Params) -> Option<&str> {
-        p.weights.as_deref()
-    }
-    fn clear_weights(p: &mut Self::Params) {
-        p.weights = None;
-    }
-    fn seed(p: &Self::Params) -> u64 {
-        p.seed
-    }
+    crate::weights_and_seed_from_params!();
     fn data(p: &Self::Params, split: Split, ctx: &PrepareContext) -> Result<(Dataset, String), WorkloadError> {
         let cfg = p.config().map_err(bad)?;
         if let (Some(house), Split::Test) = (&p.redd_house, split) {
@@ -119,11 +111,7 @@ impl TensorSpec for Nilm {
             let words = format!("REDD house {} ({} windows, target {})", dir.display(), d.n, opts.appliance);
             return Ok((d, words));
         }
-        let (n, seed) = match split {
-            Split::Train => (p.train_windows, p.seed),
-            Split::Validation => (p.test_windows, p.seed.wrapping_add(1)),
-            Split::Test => (p.test_windows, p.seed.wrapping_add(2)),
-        };
+        let (n, seed) = split.size_and_seed(p.train_windows, p.test_windows, p.seed);
         let d = generator::dataset(&cfg, n, seed).map_err(|e| bad(("window", e)))?;
         let words = format!(
             "synthetic households ({} x {} days at {} s), target {}, seed {seed}, {n} windows",

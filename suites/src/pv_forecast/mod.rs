@@ -78,36 +78,20 @@ impl TensorSpec for PvForecast {
     type Model<B: Backend> = Tcn<B>;
 
     fn check(p: &Self::Params) -> Result<(), (&'static str, String)> {
-        for (name, v) in [
+        crate::workload::require_positive(&[
             ("train_windows", p.train_windows),
             ("test_windows", p.test_windows),
             ("channels", p.channels),
             ("levels", p.levels),
-        ] {
-            if v == 0 {
-                return Err((name, "must be at least 1".into()));
-            }
-        }
+        ])?;
         if p.levels > 12 {
             return Err(("levels", "at most 12".into()));
         }
         p.config().validate().map_err(|e| ("past", e))
     }
-    fn weights(p: &Self::Params) -> Option<&str> {
-        p.weights.as_deref()
-    }
-    fn clear_weights(p: &mut Self::Params) {
-        p.weights = None;
-    }
-    fn seed(p: &Self::Params) -> u64 {
-        p.seed
-    }
+    crate::weights_and_seed_from_params!();
     fn data(p: &Self::Params, split: Split, _ctx: &PrepareContext) -> Result<(Dataset, String), WorkloadError> {
-        let (n, seed) = match split {
-            Split::Train => (p.train_windows, p.seed),
-            Split::Validation => (p.test_windows, p.seed.wrapping_add(1)),
-            Split::Test => (p.test_windows, p.seed.wrapping_add(2)),
-        };
+        let (n, seed) = split.size_and_seed(p.train_windows, p.test_windows, p.seed);
         let d = generator::dataset(&p.config(), n, seed).map_err(|e| WorkloadError::BadParameter {
             workload: ID.into(),
             name: "past".into(),

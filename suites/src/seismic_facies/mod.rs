@@ -56,15 +56,7 @@ impl TensorSpec for SeismicFacies {
     fn check(p: &Self::Params) -> Result<(), (&'static str, String)> {
         p.check()
     }
-    fn weights(p: &Self::Params) -> Option<&str> {
-        p.weights.as_deref()
-    }
-    fn clear_weights(p: &mut Self::Params) {
-        p.weights = None;
-    }
-    fn seed(p: &Self::Params) -> u64 {
-        p.seed
-    }
+    crate::weights_and_seed_from_params!();
     fn labelled(p: &Self::Params) -> bool {
         p.segy_file.is_none()
     }
@@ -77,11 +69,7 @@ impl TensorSpec for SeismicFacies {
             let words = format!("{} (SEG-Y, {} tiles of {}x{}, no labels)", path.display(), tiles.n, p.height, p.width);
             return Ok((tiles, words));
         }
-        let (n, seed) = match split {
-            Split::Train => (p.train_sections, p.seed),
-            Split::Validation => (p.test_sections, p.seed.wrapping_add(1)),
-            Split::Test => (p.test_sections, p.seed.wrapping_add(2)),
-        };
+        let (n, seed) = split.size_and_seed(p.train_sections, p.test_sections, p.seed);
         let d = synthetic::dataset(&p.config(), n, seed).map_err(|e| bad("height", e))?;
         let words = format!(
             "synthetic seismic sections {}x{}, {} facies, seed {seed}, {n} sections",

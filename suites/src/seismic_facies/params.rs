@@ -65,15 +65,11 @@ impl SeismicFaciesParams {
 
     /// Checks what serde cannot, naming the first bad parameter.
     pub fn check(&self) -> Result<(), (&'static str, String)> {
-        for (name, v) in [
+        crate::workload::require_positive(&[
             ("train_sections", self.train_sections),
             ("test_sections", self.test_sections),
             ("unet_width", self.unet_width),
-        ] {
-            if v == 0 {
-                return Err((name, "must be at least 1".into()));
-            }
-        }
+        ])?;
         let multiple = 1usize << self.depth.min(16);
         if self.depth > 6 || self.height % multiple != 0 || self.width % multiple != 0 {
             return Err((

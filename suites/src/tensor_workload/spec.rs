@@ -33,6 +33,19 @@ pub enum Split {
     Test,
 }
 
+impl Split {
+    /// Samples and data seed of this split, for workloads that draw every
+    /// split from a generator: `(train, seed)`, `(test, seed + 1)` for
+    /// validation, `(test, seed + 2)` for the test split.
+    pub fn size_and_seed(self, train: usize, test: usize, seed: u64) -> (usize, u64) {
+        match self {
+            Split::Train => (train, seed),
+            Split::Validation => (test, seed.wrapping_add(1)),
+            Split::Test => (test, seed.wrapping_add(2)),
+        }
+    }
+}
+
 /// How a workload's quality is measured on its test split.
 #[derive(Clone, Debug, PartialEq)]
 pub enum QualityMetric {
@@ -82,6 +95,23 @@ pub struct ModelShape {
     pub flops_per_sample: u64,
     /// Hyper-parameters that define the architecture, by name.
     pub architecture: BTreeMap<String, String>,
+}
+
+/// The three [`TensorSpec`] methods of a workload whose parameters have
+/// `weights: Option<String>` and `seed: u64` fields.
+#[macro_export]
+macro_rules! weights_and_seed_from_params {
+    () => {
+        fn weights(p: &Self::Params) -> Option<&str> {
+            p.weights.as_deref()
+        }
+        fn clear_weights(p: &mut Self::Params) {
+            p.weights = None;
+        }
+        fn seed(p: &Self::Params) -> u64 {
+            p.seed
+        }
+    };
 }
 
 /// A workload whose samples are fixed-shape tensors: everything the generic

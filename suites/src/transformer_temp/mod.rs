@@ -35,15 +35,7 @@ impl TensorSpec for TransformerTemp {
     fn check(p: &Self::Params) -> Result<(), (&'static str, String)> {
         p.check()
     }
-    fn weights(p: &Self::Params) -> Option<&str> {
-        p.weights.as_deref()
-    }
-    fn clear_weights(p: &mut Self::Params) {
-        p.weights = None;
-    }
-    fn seed(p: &Self::Params) -> u64 {
-        p.seed
-    }
+    crate::weights_and_seed_from_params!();
     fn data(p: &Self::Params, split: Split, ctx: &PrepareContext) -> Result<(Dataset, String), WorkloadError> {
         let (channels, source) = data::channels(p, ctx)?;
         let d = data::windows(p, &channels, split);

@@ -87,9 +87,7 @@ impl TransformerTempParams {
             ("train_stride", self.train_stride),
             ("test_stride", self.test_stride),
         ];
-        if let Some((name, _)) = positive.iter().find(|(_, v)| *v == 0) {
-            return Err((name, "must be at least 1".into()));
-        }
+        crate::workload::require_positive(&positive)?;
         if self.patch_len > self.lookback {
             return Err(("patch_len", format!("{} is longer than the lookback {}", self.patch_len, self.lookback)));
         }
