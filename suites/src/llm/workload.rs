@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use burn::tensor::backend::Backend;
+use burn::tensor::{Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use super::tokenizer::Tokenizer;
@@ -91,6 +92,34 @@ pub fn info() -> WorkloadInfo {
         parameters: config.parameters(),
         flops_per_sample: config.generation_flops(96, 32),
     }
+}
+
+/// Prompts scored by the perplexity of the accuracy pass.
+const PERPLEXITY_PROMPTS: usize = 16;
+
+/// The model's perplexity on the first prompts' own tokens (each token
+/// predicted from the ones before it), and the number of prompts scored.
+fn prompt_perplexity<B: Backend>(
+    model: &Llama<B>,
+    requests: &[LlmRequest],
+    device: &B::Device,
+) -> Result<(f64, usize), WorkloadError> {
+    let vocab = model.config().vocab_size;
+    let (mut nll, mut count, mut prompts) = (0.0f64, 0usize, 0usize);
+    for r in requests.iter().filter(|r| r.prompt.len() > 1).take(PERPLEXITY_PROMPTS) {
+        let ids: Vec<i64> = r.prompt.iter().map(|&t| i64::from(t)).collect();
+        let tokens = Tensor::<B, 2, Int>::from_data(TensorData::new(ids, [1, r.prompt.len()]), device);
+        let logits = model.forward_full(tokens)?.into_data().convert::<f32>().into_vec::<f32>();
+        let logits = logits.map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
+        for (row, &next) in logits.chunks(vocab).zip(&r.prompt[1..]) {
+            let max = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v)) as f64;
+            let lse = max + row.iter().map(|&v| (v as f64 - max).exp()).sum::<f64>().ln();
+            nll += lse - row[next as usize] as f64;
+            count += 1;
+        }
+        prompts += 1;
+    }
+    Ok(((nll / count.max(1) as f64).exp(), prompts))
 }
 
 /// One batch's timings.
@@ -254,21 +283,23 @@ impl<B: Backend> PreparedWorkload for PreparedLlm<B> {
     }
 
     fn accuracy(&mut self) -> Result<QualityReport, WorkloadError> {
+        let perplexity = prompt_perplexity(&self.model, &self.requests, &self.device)?;
         let gate = match self.model_card.weights {
             WeightsSource::RandomInit { .. } => {
                 "not gated: random weights, so only performance and energy are measured"
             }
-            _ => "not gated: no energy-domain answer key yet, so only performance and energy are measured",
+            _ => "not gated: no energy-domain answer key yet; the perplexity of the prompts is reported for context",
         };
         Ok(QualityReport {
-            metric: "none".into(),
-            value: 0.0,
-            lower_is_better: false,
+            metric: "prompt_perplexity".into(),
+            value: perplexity.0,
+            lower_is_better: true,
             threshold: None,
             passes: None,
             gate: gate.into(),
-            baseline: None,
-            samples: 0,
+            // A uniform guess over the vocabulary.
+            baseline: Some(self.model.config().vocab_size as f64),
+            samples: perplexity.1,
         })
     }
 
@@ -314,7 +345,10 @@ mod tests {
         assert_eq!((t.prompt_tokens, t.output_tokens), (prompts as u64, 15));
         assert!(t.prefill_ns > 0 && t.decode_ns >= t.itl_ns.iter().sum::<u64>());
         assert_eq!(w.take_generation(since).unwrap(), GenerationTally::default());
-        assert_eq!(w.accuracy().unwrap().passes, None);
+        let q = w.accuracy().unwrap();
+        assert_eq!((q.passes, q.metric.as_str()), (None, "prompt_perplexity"));
+        // Random weights predict about as well as a uniform guess over the 512-token vocabulary.
+        assert!(q.value > 100.0 && q.value < 5_000.0, "{q:?}");
         assert!(w.model_card().parameters > 0);
     }
 
