@@ -210,6 +210,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                     for w in &record.verdict.warnings {
                         eprintln!("  warning {}: measured {}, bound {}: {}", w.rule, w.measured, w.bound, w.fix);
                     }
+                    if let Some(g) = &record.generation {
+                        let per_token = g.j_per_output_token.map_or("unmeasured".into(), |j| format!("{j:.4} J"));
+                        eprintln!(
+                            "  tokens: {:.1} output/s, {:.0} prefill/s; TTFT p50 {} ms p99 {} ms; ITL p50 {} ms p99 {} ms; \
+                             per output token {per_token}",
+                            g.output_tokens_per_s,
+                            g.prefill_tokens_per_s,
+                            ms(g.ttft_ns.p50),
+                            ms(g.ttft_ns.p99),
+                            ms(g.itl_ns.p50),
+                            ms(g.itl_ns.p99),
+                        );
+                    }
                 });
                 table.row(summary_row(&record));
             }
