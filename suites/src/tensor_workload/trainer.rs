@@ -134,3 +134,44 @@ where
         weights_sha256,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dispatch_proxy::{DispatchProxy, DispatchProxyParams};
+    use crate::tensor_workload::prepare;
+    use crate::workload::PreparedWorkload;
+    use burn::backend::{Autodiff, Flex};
+
+    #[test]
+    fn training_beats_the_initial_model_keeps_the_best_epoch_and_saves_loadable_weights() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("w.mpk");
+        let p =
+            DispatchProxyParams { train_samples: 400, test_samples: 100, width: 32, depth: 1, ..Default::default() };
+        let options = TrainOptions { epochs: 6, batch_size: 32, learning_rate: 3e-3, stride: 1, seed: 3 };
+        let mut epochs = 0;
+        let card = train::<DispatchProxy, Autodiff<Flex>>(
+            &p,
+            &PrepareContext::default(),
+            &Default::default(),
+            &options,
+            &out,
+            &mut |_| epochs += 1,
+        )
+        .unwrap();
+        assert_eq!((epochs, card.epochs.len(), card.train_samples), (6, 6, 400));
+        let best = card.epochs.iter().map(|e| e.validation_metric).fold(f64::INFINITY, f64::min);
+        assert_eq!(card.epochs[card.best_epoch - 1].validation_metric, best);
+        assert_eq!(card.weights_sha256, fingerprint::sha256_file(&out).unwrap());
+        // The saved weights load into a fresh model and score the card's test metric.
+        let path = out.display().to_string();
+        let trained = DispatchProxyParams { weights: Some(path), ..p.clone() };
+        let ctx = PrepareContext::default();
+        let mut w = prepare::<DispatchProxy, Flex>(&trained, &ctx, &Default::default()).unwrap();
+        let q = w.accuracy().unwrap();
+        assert!((q.value - card.test_metric).abs() < 1e-9 * card.test_metric.max(1.0), "{q:?} vs {}", card.test_metric);
+        let mut untrained = prepare::<DispatchProxy, Flex>(&p, &ctx, &Default::default()).unwrap();
+        assert!(q.value < 0.5 * untrained.accuracy().unwrap().value, "training helped: {q:?}");
+    }
+}
