@@ -66,6 +66,13 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
                 fix: format!("{file}: {}", f.fix),
             }));
         }
+        out.generation = match (out.generation.take(), &rec.generation) {
+            (Some(mut g), Some(h)) => {
+                g.merge_shard(h).map_err(|reason| MergeError::Histogram { file: file.clone(), reason })?;
+                Some(g)
+            }
+            _ => None,
+        };
         out.quality.passes = match (out.quality.passes, rec.quality.passes) {
             (Some(a), Some(b)) => Some(a && b),
             (a, b) => a.or(b),
@@ -89,6 +96,9 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
         out.energy.method = EnergyMethod::Unmeasured;
         out.energy.joules = None;
         out.energy.net_joules = None;
+    }
+    if let Some(g) = out.generation.as_mut() {
+        g.set_energy(out.energy.joules, out.energy.net_joules, out.energy.j_per_inference);
     }
     out.latency_ns = LatencySummary::from_histogram(&hist)
         .map_err(|reason| MergeError::Histogram { file: "merged".into(), reason })?;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use wattbench_suites::GenerationTally;
 
 use crate::energy::EnergyReport;
-use crate::stats::LatencySummary;
+use crate::stats::{decode_histogram, LatencySummary};
 
 /// Why the energy of prefill and decode is not reported apart.
 pub const PHASE_ENERGY: &str = "not separated: the energy counter is read at the window's edges, and prefill and \
@@ -89,6 +89,48 @@ impl GenerationRecord {
     }
 }
 
+fn merged(a: &LatencySummary, b: &LatencySummary) -> Result<LatencySummary, String> {
+    let mut h = decode_histogram(&a.hdr)?;
+    h.add(decode_histogram(&b.hdr)?).map_err(|e| format!("merging token histograms: {e:?}"))?;
+    LatencySummary::from_histogram(&h)
+}
+
+impl GenerationRecord {
+    /// Seconds of prefill and of decode behind the rates.
+    fn phase_seconds(&self) -> (f64, f64) {
+        let decode_tokens = self.output_tokens.saturating_sub(self.ttft_ns.count) as f64;
+        (
+            self.prompt_tokens as f64 / self.prefill_tokens_per_s.max(1e-12),
+            decode_tokens / self.decode_tokens_per_s.max(1e-12),
+        )
+    }
+
+    /// Adds the figures of a shard that ran side by side with this one:
+    /// histograms merge exactly, tokens and output rates add, the prefill and
+    /// decode rates are recomputed from their tokens and seconds; the energy
+    /// figures are set afresh with [`GenerationRecord::set_energy`].
+    pub fn merge_shard(&mut self, other: &GenerationRecord) -> Result<(), String> {
+        let ((pa, da), (pb, db)) = (self.phase_seconds(), other.phase_seconds());
+        self.ttft_ns = merged(&self.ttft_ns, &other.ttft_ns)?;
+        self.itl_ns = merged(&self.itl_ns, &other.itl_ns)?;
+        self.prompt_tokens += other.prompt_tokens;
+        self.output_tokens += other.output_tokens;
+        self.output_tokens_per_s += other.output_tokens_per_s;
+        self.prefill_tokens_per_s = self.prompt_tokens as f64 / (pa + pb).max(1e-12);
+        let decode_tokens = self.output_tokens.saturating_sub(self.ttft_ns.count) as f64;
+        self.decode_tokens_per_s = decode_tokens / (da + db).max(1e-12);
+        Ok(())
+    }
+
+    /// Sets the energy figures from the run's gross and net joules and its joules per request.
+    pub fn set_energy(&mut self, joules: Option<f64>, net_joules: Option<f64>, j_per_request: Option<f64>) {
+        let tokens = self.output_tokens as f64;
+        self.j_per_output_token = joules.filter(|_| tokens > 0.0).map(|j| j / tokens);
+        self.net_j_per_output_token = net_joules.filter(|_| tokens > 0.0).map(|j| j / tokens);
+        self.j_per_request = j_per_request;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +157,29 @@ mod tests {
         let r = GenerationRecord::build(&[(&t, 2.0, &e)], Some(4.0)).unwrap().unwrap();
         assert_eq!((r.j_per_output_token, r.net_j_per_output_token), (Some(2.0), Some(0.5)));
         assert_eq!(GenerationRecord::build(&[(&GenerationTally::default(), 1.0, &e)], None).unwrap().is_none(), true);
+    }
+
+    #[test]
+    fn shards_merge_exactly() {
+        let t = GenerationTally {
+            ttft_ns: vec![2_000_000, 4_000_000],
+            itl_ns: vec![1_000_000; 9],
+            prompt_tokens: 200,
+            output_tokens: 20,
+            prefill_ns: 2_000_000,
+            decode_ns: 9_000_000,
+        };
+        let e = EnergyReport::unmeasured("cpu", 2.0);
+        let mut a = GenerationRecord::build(&[(&t, 2.0, &e)], None).unwrap().unwrap();
+        let b = a.clone();
+        a.merge_shard(&b).unwrap();
+        // Two shards side by side: twice the tokens and output rate, the same phase rates.
+        assert_eq!((a.ttft_ns.count, a.itl_ns.count, a.output_tokens, a.prompt_tokens), (4, 18, 40, 400));
+        assert!((a.output_tokens_per_s - 20.0).abs() < 1e-9);
+        assert!((a.prefill_tokens_per_s - b.prefill_tokens_per_s).abs() < 1e-6 * b.prefill_tokens_per_s);
+        assert!((a.decode_tokens_per_s - b.decode_tokens_per_s).abs() < 1e-6 * b.decode_tokens_per_s);
+        assert_eq!(a.ttft_ns.max, b.ttft_ns.max);
+        a.set_energy(Some(80.0), None, Some(20.0));
+        assert_eq!((a.j_per_output_token, a.net_j_per_output_token, a.j_per_request), (Some(2.0), None, Some(20.0)));
     }
 }
