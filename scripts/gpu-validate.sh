@@ -43,6 +43,10 @@ case "${1:-}" in
     for p in bf16 f16; do
       step "$BIN" run --suite quick --device cuda:0 --precision "$p" --results "$OUT/results"
     done
+    # The ~1B decoder in bf16 (tokens/s, J/token), then the standard suite's
+    # batch sweeps and full-size models: about half an hour together.
+    step "$BIN" run --suite llm-gpu --results "$OUT/results"
+    step "$BIN" run --suite standard --device cuda:0 --results "$OUT/results"
     step "$BIN" rank "$OUT/results" --format markdown
     step "$BIN" report "$OUT/results" --out "$OUT/report.html"
     echo "done: status $status; log $LOG" | tee -a "$LOG"
