@@ -8,6 +8,7 @@
 //! window's edges, scores quality, and writes one result file ([`results`])
 //! before the next run starts ([`execute`]).
 
+pub mod allocator;
 pub mod analysis;
 pub mod backend;
 pub mod calibration;

@@ -278,6 +278,7 @@ pub fn assemble(
                 WeightsSource::File { sha256, .. } | WeightsSource::Reference { sha256, .. } => sha256.clone(),
             },
             command: env.command.into(),
+            allocator: crate::allocator::heap_policy().into(),
         },
         model,
         data,

@@ -86,6 +86,9 @@ pub struct Provenance {
     pub weights: String,
     /// The command line that produced the result.
     pub command: String,
+    /// The process's heap policy (it changes CPU throughput; see `runner/allocator.rs`).
+    #[serde(default)]
+    pub allocator: String,
 }
 
 /// `PRETTY_NAME (kernel RELEASE)`, or what could be read of it.

@@ -45,5 +45,11 @@ fn a_tiny_llm_run_reports_ttft_itl_token_rates_and_unmeasured_energy() {
         assert!(g["j_per_output_token"].is_null());
     }
     assert_eq!(doc["model"]["weights"]["kind"], "random-init");
+    // The binary fixes its heap policy at start-up and says so.
+    let allocator = doc["provenance"]["allocator"].as_str().unwrap();
+    assert!(
+        !cfg!(all(target_os = "linux", target_env = "gnu")) || allocator.starts_with("glibc malloc, fixed"),
+        "{allocator}"
+    );
     assert!(doc["quality"]["gate"].as_str().unwrap().contains("random weights"));
 }
