@@ -109,6 +109,17 @@ impl Dataset {
     }
 }
 
+/// For tests that pin a generator's output: FNV-1a over the bits of every
+/// input and target value.
+#[cfg(test)]
+pub(crate) fn fnv1a_checksum(d: &Dataset) -> u64 {
+    let values = d.inputs.iter().chain(&d.targets.as_f32()).map(|v| v.to_bits()).collect::<Vec<u32>>();
+    values
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,11 +95,11 @@ impl TensorSpec for DispatchProxy {
     fn shape(p: &Self::Params) -> ModelShape {
         let (buses, gens) = sizes(p);
         let arch = [("buses", buses), ("generators", gens), ("width", p.width), ("depth", p.depth)];
-        ModelShape {
-            parameters: model::parameters(buses, p.width, p.depth, gens),
-            flops_per_sample: model::flops_per_sample(buses, p.width, p.depth, gens),
-            architecture: arch.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        }
+        ModelShape::with_sizes(
+            model::parameters(buses, p.width, p.depth, gens),
+            model::flops_per_sample(buses, p.width, p.depth, gens),
+            &arch,
+        )
     }
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Mae { scale: 100.0, unit: "pct_pmax" }

@@ -191,14 +191,7 @@ fn bad_configs_rejected() {
     assert!(simulate(&p, MAX_SERIES_MIN + 1, 0).is_err());
 }
 
-/// FNV-1a over the bits of every input and target value.
-fn checksum(d: &Dataset) -> u64 {
-    let values = d.inputs.iter().chain(&d.targets.as_f32()).map(|v| v.to_bits()).collect::<Vec<u32>>();
-    values
-        .iter()
-        .flat_map(|v| v.to_le_bytes())
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
-}
+use crate::dataset::fnv1a_checksum as checksum;
 
 #[test]
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]

@@ -98,11 +98,11 @@ impl TensorSpec for MineGas {
     }
     fn shape(p: &Self::Params) -> ModelShape {
         let arch = [("past", p.past), ("horizon", p.horizon), ("hidden", p.hidden), ("layers", p.layers)];
-        ModelShape {
-            parameters: model::parameters(generator::CHANNELS, p.hidden, p.layers, p.horizon),
-            flops_per_sample: model::flops_per_sample(generator::CHANNELS, p.hidden, p.layers, p.horizon, p.past),
-            architecture: arch.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        }
+        ModelShape::with_sizes(
+            model::parameters(generator::CHANNELS, p.hidden, p.layers, p.horizon),
+            model::flops_per_sample(generator::CHANNELS, p.hidden, p.layers, p.horizon, p.past),
+            &arch,
+        )
     }
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Mae { scale: generator::CH4_SCALE_PCT, unit: "pct_ch4" }

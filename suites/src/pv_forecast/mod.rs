@@ -109,11 +109,11 @@ impl TensorSpec for PvForecast {
     }
     fn shape(p: &Self::Params) -> ModelShape {
         let arch = [("past", p.past), ("horizon", p.horizon), ("channels", p.channels), ("levels", p.levels)];
-        ModelShape {
-            parameters: model::parameters(generator::CHANNELS, p.channels, p.levels),
-            flops_per_sample: model::flops_per_sample(generator::CHANNELS, p.channels, p.levels, p.past + p.horizon),
-            architecture: arch.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        }
+        ModelShape::with_sizes(
+            model::parameters(generator::CHANNELS, p.channels, p.levels),
+            model::flops_per_sample(generator::CHANNELS, p.channels, p.levels, p.past + p.horizon),
+            &arch,
+        )
     }
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Rmse { scale: generator::CAPACITY_KW, unit: "kw" }

@@ -88,11 +88,11 @@ impl TensorSpec for SeismicFacies {
             ("unet_width", p.unet_width),
             ("depth", p.depth),
         ];
-        ModelShape {
-            parameters: model::parameters(p.unet_width, p.depth, p.classes),
-            flops_per_sample: model::flops_per_sample(p.unet_width, p.depth, p.classes, p.height, p.width),
-            architecture: arch.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        }
+        ModelShape::with_sizes(
+            model::parameters(p.unet_width, p.depth, p.classes),
+            model::flops_per_sample(p.unet_width, p.depth, p.classes, p.height, p.width),
+            &arch,
+        )
     }
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Accuracy

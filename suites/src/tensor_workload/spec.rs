@@ -114,6 +114,14 @@ macro_rules! weights_and_seed_from_params {
     };
 }
 
+impl ModelShape {
+    /// A shape whose architecture is a list of named sizes.
+    pub fn with_sizes(parameters: u64, flops_per_sample: u64, sizes: &[(&str, usize)]) -> Self {
+        let architecture = sizes.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Self { parameters, flops_per_sample, architecture }
+    }
+}
+
 /// A workload whose samples are fixed-shape tensors: everything the generic
 /// staging ([`super::prepare`]) and training ([`super::train`]) code needs.
 pub trait TensorSpec: 'static {

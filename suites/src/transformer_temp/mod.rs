@@ -56,11 +56,11 @@ impl TensorSpec for TransformerTemp {
             ("layers", p.layers),
             ("d_ff", p.d_ff),
         ];
-        ModelShape {
-            parameters: model::parameters(p),
-            flops_per_sample: model::flops_per_sample(p, synthetic::CHANNELS.len() as u64),
-            architecture: arch.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        }
+        ModelShape::with_sizes(
+            model::parameters(p),
+            model::flops_per_sample(p, synthetic::CHANNELS.len() as u64),
+            &arch,
+        )
     }
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Mse
