@@ -10,6 +10,7 @@
 
 pub mod dataset;
 pub mod dispatch_proxy;
+pub mod energy_qa;
 pub mod error;
 pub mod fault_detect;
 pub mod fingerprint;

@@ -38,6 +38,7 @@ pub const BUILTIN: &[BuiltinSuite] = &[
     BuiltinSuite { name: "coal", file: "suites/sector-coal.toml", text: include_str!("../sector-coal.toml") },
     BuiltinSuite { name: "llm", file: "suites/llm.toml", text: include_str!("../llm.toml") },
     BuiltinSuite { name: "llm-gpu", file: "suites/llm-gpu.toml", text: include_str!("../llm-gpu.toml") },
+    BuiltinSuite { name: "energy-qa", file: "suites/energy-qa.toml", text: include_str!("../energy-qa.toml") },
     BuiltinSuite {
         name: "lstm-reference",
         file: "suites/lstm-reference.toml",

@@ -6,6 +6,7 @@ use std::path::Path;
 use burn::tensor::backend::{AutodiffBackend, Backend};
 
 use crate::dispatch_proxy::{self, DispatchProxy};
+use crate::energy_qa::llm_engine::{self as energy_qa, EnergyQaParams};
 use crate::error::WorkloadError;
 use crate::fault_detect::{self, FaultDetectParams};
 use crate::llm::workload::{self as llm, LlmParams};
@@ -33,6 +34,7 @@ pub fn catalogue() -> Vec<WorkloadInfo> {
         tensor_workload::info::<SeismicFacies>(),
         tensor_workload::info::<MineGas>(),
         llm::info(),
+        energy_qa::info(),
         noop::info(),
     ]
 }
@@ -106,6 +108,7 @@ pub fn validate_params(id: &str, value: &serde_json::Value) -> Result<(), Worklo
         nilm::ID => validate_tensor::<Nilm>(value),
         mine_gas::ID => validate_tensor::<MineGas>(value),
         llm::ID => params::<LlmParams>(id, value)?.check(),
+        energy_qa::ID => params::<EnergyQaParams>(id, value)?.check(),
         noop::ID => match value.as_object() {
             Some(table) if !table.is_empty() => Err(WorkloadError::BadParameter {
                 workload: id.into(),
@@ -144,6 +147,7 @@ pub fn prepare<B: Backend>(
         nilm::ID => prepare_tensor::<Nilm, B>(value, ctx, device),
         mine_gas::ID => prepare_tensor::<MineGas, B>(value, ctx, device),
         llm::ID => Ok(Box::new(llm::prepare::<B>(&params::<LlmParams>(id, value)?, ctx, device)?)),
+        energy_qa::ID => Ok(Box::new(energy_qa::prepare::<B>(&params::<EnergyQaParams>(id, value)?, ctx, device)?)),
         noop::ID => {
             validate_params(id, value)?;
             Ok(Box::new(noop::Noop::new()))
@@ -180,7 +184,7 @@ pub fn train<B: AutodiffBackend>(
         pv_forecast::ID => train_tensor::<PvForecast, B>(value, ctx, device, options, out, progress),
         nilm::ID => train_tensor::<Nilm, B>(value, ctx, device, options, out, progress),
         mine_gas::ID => train_tensor::<MineGas, B>(value, ctx, device, options, out, progress),
-        llm::ID => Err(WorkloadError::BadParameter {
+        llm::ID | energy_qa::ID => Err(WorkloadError::BadParameter {
             workload: id.into(),
             name: "train".into(),
             reason:
@@ -198,7 +202,7 @@ mod tests {
     #[test]
     fn unknown_workload_lists_the_known_ones() {
         let err = validate_params("load-forcast", &serde_json::json!({})).unwrap_err().to_string();
-        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, transformer-temp, pv-forecast, fault-detect, dispatch-proxy, nilm, seismic-facies, mine-gas, llm, noop)");
+        assert_eq!(err, "unknown workload `load-forcast` (known: load-forecast, transformer-temp, pv-forecast, fault-detect, dispatch-proxy, nilm, seismic-facies, mine-gas, llm, energy-qa, noop)");
     }
 
     #[test]

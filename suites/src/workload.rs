@@ -174,4 +174,11 @@ pub trait PreparedWorkload {
     fn take_generation(&mut self, _since: std::time::Instant) -> Option<GenerationTally> {
         None
     }
+
+    /// For question-answering workloads: the score of the last accuracy
+    /// pass (accuracy per sector, unparseable share, output tokens per
+    /// correct answer). `None` for other workloads, or before the pass.
+    fn answer_score(&self) -> Option<crate::energy_qa::AnswerScore> {
+        None
+    }
 }

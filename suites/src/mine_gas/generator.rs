@@ -344,6 +344,13 @@ impl Draws {
 }
 
 /// Rounds `x` to the nearest multiple of `step`, never below 0.
+/// Methane concentration (% by volume) of `emission_m3_min` of methane fully
+/// mixed into `airflow_m3_min` of air: the dilution model of the face and
+/// the return.
+pub fn dilution_pct(emission_m3_min: f64, airflow_m3_min: f64) -> f64 {
+    100.0 * emission_m3_min / airflow_m3_min
+}
+
 fn quantise(x: f64, step: f64) -> f64 {
     ((x / step).round() * step).max(0.0)
 }
@@ -461,8 +468,8 @@ fn simulate_with(p: &FaceParams, minutes: usize, d: &mut Draws) -> MineSeries {
             cut_total
         };
         let at_face = 0.9 * background + fresh + surge + arrivals[0];
-        let face = 100.0 * at_face / q;
-        let tail = 100.0 * (at_face + 0.1 * background + bypass) / q;
+        let face = dilution_pct(at_face, q);
+        let tail = dilution_pct(at_face + 0.1 * background + bypass, q);
         let corner = tail + 100.0 * 0.5 * goaf_m3 / (0.35 * q);
         mixed_history[t] = tail + 100.0 * goaf_m3 / q;
         let delayed = mixed_history[t.saturating_sub(return_delay)];

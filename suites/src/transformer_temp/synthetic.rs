@@ -15,6 +15,25 @@ use crate::rng::SplitMix64;
 /// Channel names, in the ETT files' order (the oil temperature last).
 pub const CHANNELS: [&str; 7] = ["HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL", "OT"];
 
+/// Useful load of the three groups at rated load.
+pub const RATED_LOAD: f64 = 15.0;
+/// Top-oil rise over ambient at rated load, K.
+pub const RATED_TOP_OIL_RISE_K: f64 = 25.0;
+/// Top-oil time constant, hours.
+pub const TOP_OIL_TAU_H: f64 = 3.0;
+
+/// The ultimate (steady-state) top-oil temperature in °C at `ambient_c` and
+/// a total useful load `load`: the rated rise times the load ratio squared.
+pub fn ultimate_top_oil_c(ambient_c: f64, load: f64) -> f64 {
+    ambient_c + RATED_TOP_OIL_RISE_K * (load / RATED_LOAD).powi(2)
+}
+
+/// The top-oil temperature one hour after `oil_c`, moving towards
+/// `ultimate_c` with the time constant (a first-order step of 1 h / tau).
+pub fn top_oil_step_c(oil_c: f64, ultimate_c: f64) -> f64 {
+    oil_c + (ultimate_c - oil_c) / TOP_OIL_TAU_H
+}
+
 /// `hours` hourly steps of the seven channels (channel-major), fully determined by `seed`.
 pub fn series(hours: usize, seed: u64) -> Vec<Vec<f32>> {
     let mut rng = SplitMix64::new(seed);
@@ -43,9 +62,8 @@ pub fn series(hours: usize, seed: u64) -> Vec<Vec<f32>> {
             out[2 * g + 1].push(useless as f32);
             total += useful;
         }
-        // Top oil: ultimate rise 25 K at rated load (15 units), time constant 3 h.
-        let ultimate = ambient + 25.0 * (total / 15.0).powi(2);
-        oil += (ultimate - oil) / 3.0;
+        let ultimate = ultimate_top_oil_c(ambient, total);
+        oil = top_oil_step_c(oil, ultimate);
         out[6].push((oil + 0.2 * rng.normal()) as f32);
     }
     out
