@@ -7,7 +7,8 @@ use anyhow::Context;
 
 use super::args::{CompareArgs, MergeArgs, RankArgs};
 use crate::analysis::{
-    compare, load_results, merge, rank, render_junit, render_markdown, render_rankings, render_table,
+    compare, load_results, merge, qa_frontiers, rank, render_junit, render_markdown, render_qa, render_rankings,
+    render_table, Format,
 };
 use crate::results::write_atomic;
 
@@ -16,6 +17,11 @@ pub fn rank_cmd(args: RankArgs) -> anyhow::Result<ExitCode> {
     let results = load_results(&args.results)?;
     let rankings = rank(&results, args.by);
     print!("{}", render_rankings(&rankings, args.format)?);
+    // Question sets: accuracy against J per correct answer (table and Markdown only,
+    // so that the CSV and JSON outputs keep their one shape).
+    if matches!(args.format, Format::Table | Format::Markdown) {
+        print!("{}", render_qa(&qa_frontiers(&results), args.format == Format::Markdown));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -14,8 +14,8 @@ use crate::device::{GpuInfo, ResolvedDevice};
 use crate::energy::{aggregate, TrialEnergy};
 use crate::harness::Scenario;
 use crate::results::{
-    os_description, DeviceProvenance, EarlyStoppingEstimate, GenerationRecord, PeakProbe, Performance, Provenance,
-    RunRecord, RunSettings, ServerStats, TrialRecord, TrialStats, Warmup, SCHEMA_VERSION,
+    os_description, AnswersRecord, DeviceProvenance, EarlyStoppingEstimate, GenerationRecord, PeakProbe, Performance,
+    Provenance, RunRecord, RunSettings, ServerStats, TrialRecord, TrialStats, Warmup, SCHEMA_VERSION,
 };
 use crate::stats::uncertainty::{spread, EarlyStopping};
 use crate::stats::LatencySummary;
@@ -209,6 +209,7 @@ pub fn assemble(
     let generation = GenerationRecord::build(&tallies, energy.j_per_inference).map_err(RunFailure::Failed)?;
     let model = workload.model_card().clone();
     let data = workload.data_card().clone();
+    let answers = workload.answer_score().map(|s| AnswersRecord::new(s, &data.sha256, &energy));
     let ctx_device = (ctx.device, ctx.gpu);
     let device_name = ctx.device.to_string();
     // A workload that drives the device itself (the fused reference kernel) names its engine.
@@ -244,6 +245,7 @@ pub fn assemble(
         },
         server,
         generation,
+        answers,
         energy,
         quality,
         performance: performance(env, &ctx_device, &model, run, throughput.mean, samples, trials, window_s),

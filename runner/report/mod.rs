@@ -5,6 +5,7 @@ pub mod cdf;
 pub mod frontier;
 pub mod page;
 pub mod power;
+pub mod qa;
 pub mod svg;
 
 use serde_json::Value;

@@ -1,11 +1,13 @@
 //! Result records: one JSON document per run, written atomically right after
 //! the run ends.
 
+mod answers;
 mod generation;
 mod provenance;
 mod record;
 mod writer;
 
+pub use answers::AnswersRecord;
 pub use generation::GenerationRecord;
 pub use provenance::{os_description, DeviceProvenance, Provenance};
 pub use record::{

@@ -64,6 +64,9 @@ pub struct RunRecord {
     /// Token-level figures of a generative workload (absent for others).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation: Option<super::GenerationRecord>,
+    /// A question-answering run's score and joules per correct answer (absent for others).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<super::AnswersRecord>,
     /// Energy over the measured window.
     pub energy: EnergyReport,
     /// Quality on the held test split.

@@ -2,6 +2,7 @@
 
 mod analysis;
 mod devices;
+mod energy_qa;
 mod interrupt;
 mod list;
 mod llm;
