@@ -231,7 +231,7 @@ mod tests {
         let err = plan(&source(&text), None).unwrap_err().to_string();
         assert_eq!(
             err,
-            "t.toml:5:12: field `workload`: unknown workload `load-forcast` (known: load-forecast, transformer-temp, pv-forecast, fault-detect, dispatch-proxy, nilm, seismic-facies, mine-gas, llm, noop)"
+            "t.toml:5:12: field `workload`: unknown workload `load-forcast` (known: load-forecast, transformer-temp, pv-forecast, fault-detect, dispatch-proxy, nilm, seismic-facies, mine-gas, llm, energy-qa, noop)"
         );
     }
 

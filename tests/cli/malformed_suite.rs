@@ -31,7 +31,7 @@ fn unknown_workload_is_named_with_the_known_ones() {
     let e = error_line(&o);
     assert_eq!(
         e,
-        "error: bad.toml:3:12: field `workload`: unknown workload `load-forcast` (known: load-forecast, transformer-temp, pv-forecast, fault-detect, dispatch-proxy, nilm, seismic-facies, mine-gas, llm, noop)"
+        "error: bad.toml:3:12: field `workload`: unknown workload `load-forcast` (known: load-forecast, transformer-temp, pv-forecast, fault-detect, dispatch-proxy, nilm, seismic-facies, mine-gas, llm, energy-qa, noop)"
     );
 }
 
