@@ -16,4 +16,6 @@ pub use rank::{assign_ranks, rank, ExcludedRun, RankBy, RankedRun, Ranking};
 pub use rank_output::{render as render_rankings, Format};
 
 #[cfg(test)]
+mod hostile_output_tests;
+#[cfg(test)]
 mod tests;

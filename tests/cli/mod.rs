@@ -2,6 +2,7 @@
 
 mod analysis;
 mod devices;
+mod hostile;
 mod interrupt;
 mod list;
 mod llm;
