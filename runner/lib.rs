@@ -15,6 +15,7 @@ pub mod calibration;
 pub mod cli;
 pub mod device;
 pub mod energy;
+pub mod escape;
 pub mod execute;
 pub mod harness;
 pub mod report;

@@ -1,15 +1,22 @@
 //! The `wattbench` command.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
+
+use wattbench::execute::{install_panic_hook, BUG_EXIT_CODE};
 
 fn main() -> ExitCode {
     wattbench::allocator::fix_heap_policy();
-    wattbench::execute::install_quiet_panic_hook();
-    match wattbench::cli::main() {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
+    install_panic_hook();
+    // A panic that escapes every run's guard is a bug: the hook has printed
+    // one line saying so and where; exit with the documented code.
+    match panic::catch_unwind(AssertUnwindSafe(wattbench::cli::main)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
+            // Errors may quote input values: keep them to one line.
+            eprintln!("error: {}", wattbench::escape::one_line(&format!("{e:#}")));
             ExitCode::from(2)
         }
+        Err(_) => ExitCode::from(BUG_EXIT_CODE),
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::{Change, CompareReport};
+use crate::escape;
 use crate::table::Table;
 
 fn ci(c: Option<[f64; 2]>) -> String {
@@ -38,16 +39,17 @@ fn rows(report: &CompareReport) -> Table {
     t
 }
 
-fn unmatched(report: &CompareReport, out: &mut String, bullet: &str) {
+/// The configurations not compared, one line each, every string passed through `esc`.
+fn unmatched(report: &CompareReport, out: &mut String, bullet: &str, esc: fn(&str) -> String) {
     for k in &report.only_baseline {
-        let _ = writeln!(out, "{bullet}only in the baseline: {k}");
+        let _ = writeln!(out, "{bullet}only in the baseline: {}", esc(&k.to_string()));
     }
     for k in &report.only_new {
-        let _ = writeln!(out, "{bullet}only in the new results: {k}");
+        let _ = writeln!(out, "{bullet}only in the new results: {}", esc(&k.to_string()));
     }
     for m in &report.matched {
         for s in &m.skipped {
-            let _ = writeln!(out, "{bullet}{}: not compared: {s}", m.key);
+            let _ = writeln!(out, "{bullet}{}: not compared: {}", esc(&m.key.to_string()), esc(s));
         }
     }
 }
@@ -55,7 +57,7 @@ fn unmatched(report: &CompareReport, out: &mut String, bullet: &str) {
 /// The comparison as aligned text.
 pub fn render_table(report: &CompareReport) -> String {
     let mut out = rows(report).render();
-    unmatched(report, &mut out, "  ");
+    unmatched(report, &mut out, "  ", escape::terminal);
     out
 }
 
@@ -68,12 +70,8 @@ pub fn render_markdown(report: &CompareReport) -> String {
     );
     out.push_str(&rows(report).render_markdown());
     out.push('\n');
-    unmatched(report, &mut out, "- ");
+    unmatched(report, &mut out, "- ", escape::markdown);
     out
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
 /// JUnit XML: one test case per workload, failing when any of its
@@ -100,7 +98,7 @@ pub fn render_junit(report: &CompareReport) -> String {
     let _ =
         writeln!(out, "  <testsuite name=\"wattbench compare\" tests=\"{}\" failures=\"{failed}\">", by_workload.len());
     for (workload, failures) in &by_workload {
-        let _ = write!(out, "    <testcase classname=\"wattbench\" name=\"{}\"", xml_escape(workload));
+        let _ = write!(out, "    <testcase classname=\"wattbench\" name=\"{}\"", escape::xml(workload));
         if failures.is_empty() {
             out.push_str("/>\n");
         } else {
@@ -108,8 +106,8 @@ pub fn render_junit(report: &CompareReport) -> String {
             let _ = writeln!(
                 out,
                 ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
-                xml_escape(&message),
-                xml_escape(&failures.join("\n"))
+                escape::xml(&message),
+                escape::xml(&failures.join("\n"))
             );
         }
     }

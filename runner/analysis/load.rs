@@ -76,7 +76,13 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
 /// Parses one result file.
 pub fn load_file(path: &Path) -> Result<LoadedResult, LoadError> {
     let shown = path.display().to_string();
-    let text = std::fs::read(path).map_err(|e| LoadError::Unreadable { path: shown.clone(), reason: e.to_string() })?;
+    if path.file_name().and_then(|n| n.to_str()).is_some_and(crate::results::is_temporary_name) {
+        let reason = "an unfinished temporary file of wattbench's writer".to_string();
+        return Err(LoadError::Foreign { path: shown, reason });
+    }
+    // Only regular files, read no further than their size: never /dev/zero or a FIFO.
+    let text = wattbench_suites::regular_file::read_regular(path)
+        .map_err(|e| LoadError::Unreadable { path: shown.clone(), reason: e.to_string() })?;
     let value: serde_json::Value = serde_json::from_slice(&text)
         .map_err(|e| LoadError::Foreign { path: shown.clone(), reason: format!("invalid JSON: {e}") })?;
     let version = value

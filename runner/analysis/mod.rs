@@ -18,6 +18,8 @@ pub use rank::{assign_ranks, rank, ExcludedRun, RankBy, RankedRun, Ranking};
 pub use rank_output::{render as render_rankings, Format};
 
 #[cfg(test)]
+mod hostile_output_tests;
+#[cfg(test)]
 mod qa_frontier_tests;
 #[cfg(test)]
 mod tests;

@@ -222,11 +222,16 @@ pub fn render_qa(frontiers: &[QaFrontier], markdown: bool) -> String {
             let _ = writeln!(
                 out,
                 "### {title}\n\n{}\nLeast energy per correct answer among passing runs: {least}\n",
-                t.render_markdown()
+                t.render_markdown(),
+                least = crate::escape::markdown(&least)
             );
         } else {
-            let _ =
-                writeln!(out, "{title}\n{}  least energy per correct answer among passing runs: {least}\n", t.render());
+            let _ = writeln!(
+                out,
+                "{title}\n{}  least energy per correct answer among passing runs: {}\n",
+                t.render(),
+                crate::escape::terminal(&least)
+            );
         }
     }
     out

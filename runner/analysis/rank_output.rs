@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{RankBy, Ranking};
+use crate::escape;
 use crate::table::Table;
 
 /// Output formats of `rank`.
@@ -51,14 +52,6 @@ fn rank_cell(rank: usize, tied: bool) -> String {
     }
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// Renders the rankings in `format`.
 pub fn render(rankings: &[Ranking], format: Format) -> Result<String, serde_json::Error> {
     let mut out = String::new();
@@ -84,7 +77,7 @@ pub fn render(rankings: &[Ranking], format: Format) -> Result<String, serde_json
                         "",
                         &run.file,
                     ];
-                    let _ = writeln!(out, "{}", fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+                    let _ = writeln!(out, "{}", fields.iter().map(|f| escape::csv(f)).collect::<Vec<_>>().join(","));
                 }
                 for ex in &r.excluded {
                     let fields = [
@@ -102,7 +95,7 @@ pub fn render(rankings: &[Ranking], format: Format) -> Result<String, serde_json
                         &ex.reason,
                         &ex.file,
                     ];
-                    let _ = writeln!(out, "{}", fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+                    let _ = writeln!(out, "{}", fields.iter().map(|f| escape::csv(f)).collect::<Vec<_>>().join(","));
                 }
             }
         }
@@ -128,14 +121,16 @@ pub fn render(rankings: &[Ranking], format: Format) -> Result<String, serde_json
                     ]);
                 }
                 if format == Format::Markdown {
-                    let _ = writeln!(out, "### {title}\n\n{}", t.render_markdown());
+                    let _ = writeln!(out, "### {}\n\n{}", escape::markdown(&title), t.render_markdown());
                     for ex in &r.excluded {
-                        let _ = writeln!(out, "- not ranked: {} ({}): {}", ex.device, ex.file, ex.reason);
+                        let [device, file, reason] = [&ex.device, &ex.file, &ex.reason].map(|s| escape::markdown(s));
+                        let _ = writeln!(out, "- not ranked: {device} ({file}): {reason}");
                     }
                 } else {
-                    let _ = writeln!(out, "{title}\n{}", t.render());
+                    let _ = writeln!(out, "{}\n{}", escape::terminal(&title), t.render());
                     for ex in &r.excluded {
-                        let _ = writeln!(out, "  not ranked: {} ({}): {}", ex.device, ex.file, ex.reason);
+                        let [device, file, reason] = [&ex.device, &ex.file, &ex.reason].map(|s| escape::terminal(s));
+                        let _ = writeln!(out, "  not ranked: {device} ({file}): {reason}");
                     }
                 }
                 out.push('\n');

@@ -10,30 +10,24 @@ use crate::analysis::{
     compare, load_results, merge, qa_frontiers, rank, render_junit, render_markdown, render_qa, render_rankings,
     render_table, Format,
 };
-use crate::results::write_atomic;
+use crate::results::{write_atomic, write_text_atomic};
 
 /// Prints the leaderboards.
 pub fn rank_cmd(args: RankArgs) -> anyhow::Result<ExitCode> {
     let results = load_results(&args.results)?;
     let rankings = rank(&results, args.by);
-    print!("{}", render_rankings(&rankings, args.format)?);
+    super::emit(&render_rankings(&rankings, args.format)?)?;
     // Question sets: accuracy against J per correct answer (table and Markdown only,
     // so that the CSV and JSON outputs keep their one shape).
     if matches!(args.format, Format::Table | Format::Markdown) {
-        print!("{}", render_qa(&qa_frontiers(&results), args.format == Format::Markdown));
+        super::emit(&render_qa(&qa_frontiers(&results), args.format == Format::Markdown))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn write_text(path: &PathBuf, text: &str) -> anyhow::Result<()> {
-    let dir =
-        path.parent().filter(|d| !d.as_os_str().is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    let name =
-        path.file_name().and_then(|n| n.to_str()).with_context(|| format!("{}: not a file name", path.display()))?;
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .with_context(|| format!("cannot write {}", path.display()))
+    write_text_atomic(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
 }
 
 /// Compares; exit 1 when a change is worse than allowed beyond the noise.
@@ -47,7 +41,7 @@ pub fn compare_cmd(args: CompareArgs) -> anyhow::Result<ExitCode> {
     if report.matched.is_empty() {
         anyhow::bail!("no configuration appears in both {} and {}", args.baseline.display(), args.new.display());
     }
-    print!("{}", render_table(&report));
+    super::emit(&render_table(&report))?;
     if let Some(path) = &args.markdown {
         write_text(path, &render_markdown(&report))?;
     }

@@ -36,6 +36,10 @@ pub enum Command {
     Report(ReportArgs),
     /// Measure a device's peak compute, memory bandwidth and power once, for rooflines.
     Calibrate(CalibrateArgs),
+    /// Panics outside every guard, on purpose: the tests' way to check that an
+    /// escaped panic is reported as a bug in one line with its exit code.
+    #[command(hide = true, name = "internal-panic-test")]
+    InternalPanicTest,
 }
 
 /// `wattbench calibrate`.

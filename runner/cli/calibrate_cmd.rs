@@ -129,14 +129,15 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     for p in &cal.probes {
         t.row(vec![p.name.clone(), format!("{:.4e}", p.rate), p.unit.clone(), p.detail.clone()]);
     }
-    print!("{}", t.render());
     let watts = |w: Option<f64>| w.map(|w| format!("{w:.1} W")).unwrap_or_else(|| "unmeasured".into());
-    println!(
-        "idle {}, under load {}, counter period {}",
+    let text = format!(
+        "{}idle {}, under load {}, counter period {}\n",
+        t.render(),
         watts(cal.idle_w),
         watts(cal.load_power_w),
         cal.counter_period_s.map(|p| format!("{:.1} ms", p * 1e3)).unwrap_or_else(|| "unmeasured".into())
     );
+    super::emit(&text)?;
     eprintln!("wrote {}", path.display());
     Ok(ExitCode::SUCCESS)
 }

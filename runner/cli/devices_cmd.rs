@@ -1,5 +1,6 @@
 //! `wattbench devices`: what this machine can run on and meter.
 
+use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use serde_json::json;
@@ -24,18 +25,22 @@ pub fn devices(args: DevicesArgs) -> anyhow::Result<ExitCode> {
             "cuda": { "available": available, "reason": reason, "gpus": gpus },
             "cpu": cpu,
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        super::emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
         return Ok(ExitCode::SUCCESS);
     }
+    let mut text = String::new();
     match &cuda {
-        CudaStatus::Unavailable(why) => println!("cuda: none ({why})"),
+        CudaStatus::Unavailable(why) => {
+            let _ = writeln!(text, "cuda: none ({why})");
+        }
         CudaStatus::Available(gpus) if gpus.is_empty() => {
-            println!("cuda: driver present, no GPU visible")
+            let _ = writeln!(text, "cuda: driver present, no GPU visible");
         }
         CudaStatus::Available(gpus) => {
             for g in gpus {
                 let unknown = || "?".to_string();
-                println!(
+                let _ = writeln!(
+                    text,
                     "cuda:{}  {}  {}  memory {}  driver {}  power limit {}  energy counter {}",
                     g.index,
                     g.name,
@@ -46,7 +51,7 @@ pub fn devices(args: DevicesArgs) -> anyhow::Result<ExitCode> {
                     if g.energy_counter { "yes (nvml)" } else { "no" },
                 );
                 if let Some(why) = &g.nvml_unavailable {
-                    println!("        {why}");
+                    let _ = writeln!(text, "        {why}");
                 }
             }
         }
@@ -55,6 +60,7 @@ pub fn devices(args: DevicesArgs) -> anyhow::Result<ExitCode> {
         None => format!("RAPL readable ({} package zone(s))", cpu.rapl_zones.len()),
         Some(why) => format!("RAPL not readable: {why}"),
     };
-    println!("cpu     {}  {} logical cores  {rapl}", cpu.model, cpu.logical_cores);
+    let _ = writeln!(text, "cpu     {}  {} logical cores  {rapl}", cpu.model, cpu.logical_cores);
+    super::emit(&text)?;
     Ok(ExitCode::SUCCESS)
 }

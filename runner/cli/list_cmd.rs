@@ -20,7 +20,7 @@ pub fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         let suites: Vec<_> =
             suites.iter().map(|(n, d, r)| json!({"name": n, "description": d, "entries": r})).collect();
-        println!("{}", serde_json::to_string_pretty(&json!({ "workloads": workloads, "suites": suites }))?);
+        super::emit(&(serde_json::to_string_pretty(&json!({ "workloads": workloads, "suites": suites }))? + "\n"))?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = Table::new(&["workload", "sector", "task", "model", "parameters", "FLOPs/sample", "quality gate"]);
@@ -35,12 +35,12 @@ pub fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
             w.quality_gate.clone(),
         ]);
     }
-    print!("{}", t.render());
-    println!();
+    let mut text = t.render() + "\n";
     let mut t = Table::new(&["suite", "entries", "description"]);
     for (name, description, entries) in suites {
         t.row(vec![name.to_string(), entries.to_string(), description]);
     }
-    print!("{}", t.render());
+    text.push_str(&t.render());
+    super::emit(&text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,8 +13,10 @@ mod train_cmd;
 
 pub use args::{Cli, Command};
 
+use std::io::Write;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
 
 /// Parses the command line and runs the command.
@@ -30,5 +32,17 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Merge(args) => analysis_cmd::merge_cmd(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Calibrate(args) => calibrate_cmd::calibrate(args),
+        Command::InternalPanicTest => panic!("deliberate panic outside every guard (internal-panic-test)"),
+    }
+}
+
+/// Writes `text` to standard output. A full disk or a closed file is an
+/// error (`print!` would panic); a closed pipe (`wattbench list | head`)
+/// just ends the output.
+pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        written => written.context("cannot write to standard output"),
     }
 }

@@ -15,9 +15,7 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         .map(|r| Ok((r.path.display().to_string(), serde_json::to_value(&r.record)?)))
         .collect::<Result<Vec<_>, serde_json::Error>>()?;
     let html = crate::report::render_report(&docs)?;
-    let tmp = args.out.with_extension("html.tmp");
-    std::fs::write(&tmp, html)
-        .and_then(|_| std::fs::rename(&tmp, &args.out))
+    crate::results::write_text_atomic(&args.out, &html)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!("wrote {} ({} run(s))", args.out.display(), results.len());
     Ok(ExitCode::SUCCESS)

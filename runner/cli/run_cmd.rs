@@ -49,19 +49,22 @@ fn apply_overrides(runs: &mut [PlannedRun], args: &RunArgs) -> anyhow::Result<()
     Ok(())
 }
 
-/// Ctrl-C: the first stops after the current query (finished results are
-/// already on disk); a second one exits at once.
+/// Ctrl-C, SIGTERM (a cluster scheduler's notice before it kills a job) and
+/// SIGHUP (a closed terminal), through the `ctrlc` crate's `termination`
+/// feature: the first stops after the current query (finished results are
+/// already on disk) and the summary is printed; a second one exits at once.
 fn install_interrupt(stop: Arc<AtomicBool>) {
     let presses = AtomicUsize::new(0);
     let installed = ctrlc::set_handler(move || {
         if presses.fetch_add(1, Ordering::SeqCst) > 0 {
             eprintln!("\ninterrupted twice: exiting now");
+            // Finished results are on disk; the run in progress writes nothing.
             std::process::exit(130);
         }
         stop.store(true, Ordering::SeqCst);
     });
     if let Err(e) = installed {
-        eprintln!("warning: Ctrl-C handler not installed ({e}); an interrupt will end the run abruptly");
+        eprintln!("warning: Ctrl-C/SIGTERM/SIGHUP handler not installed ({e}); a signal will end the run abruptly");
     }
 }
 
@@ -232,13 +235,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             }
             Err(RunFailure::Failed(why)) => {
                 failed += 1;
-                bar.suspend(|| eprintln!("error: run {i} ({} {} on {device}): {why}", r.workload, r.settings.scenario));
+                bar.suspend(|| {
+                    let why = crate::escape::one_line(&why);
+                    eprintln!("error: run {i} ({} {} on {device}): {why}", r.workload, r.settings.scenario)
+                });
             }
         }
         bar.inc(1);
     }
     bar.finish_and_clear();
-    print!("{}", table.render());
+    if let Err(e) = super::emit(&table.render()) {
+        // The results are on disk; only the summary is lost.
+        eprintln!("error: {e:#}");
+    }
     let done = table.len();
     if interrupted {
         eprintln!("interrupted: {done} of {planned} run(s) finished; their results are in {}", dir.path.display());

@@ -61,8 +61,8 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let dir = card_path.parent().map(PathBuf::from).unwrap_or_default();
     let name = card_path.file_name().and_then(|n| n.to_str()).unwrap_or("card.json");
     write_atomic(&dir, name, &card).with_context(|| format!("cannot write {}", card_path.display()))?;
-    println!(
-        "{}: test {} {:.4} (baseline {:.4}) after {} epochs in {:.0} s -> {} (card {})",
+    super::emit(&format!(
+        "{}: test {} {:.4} (baseline {:.4}) after {} epochs in {:.0} s -> {} (card {})\n",
         card.workload,
         card.metric,
         card.test_metric,
@@ -71,6 +71,6 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         card.train_seconds,
         out.display(),
         card_path.display()
-    );
+    ))?;
     Ok(ExitCode::SUCCESS)
 }

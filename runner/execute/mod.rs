@@ -4,6 +4,7 @@
 //! write the result file before the next run starts.
 
 mod assemble;
+mod batch_bound;
 mod meters;
 mod panic_guard;
 mod peak;
@@ -13,7 +14,7 @@ mod trial;
 
 pub use assemble::early_stopping;
 pub use meters::{open_meter, open_monitor, EnergyWindow, MeterChoice, WindowReadings};
-pub use panic_guard::{catch_panic, install_quiet_panic_hook};
+pub use panic_guard::{catch_panic, install_panic_hook, BUG_EXIT_CODE};
 pub use run_one::{run_one, Environment, RunFailure};
 pub use sut_adapter::WorkloadSut;
 pub use trial::{cooldown_for, TrialOutcome};

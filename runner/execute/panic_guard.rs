@@ -1,32 +1,67 @@
 //! Turning a panic deep inside a backend (for example an out-of-memory
 //! allocation in a GPU runtime) into a one-line error for that run, instead
-//! of a backtrace that ends the whole suite.
+//! of a backtrace that ends the whole suite; and reporting any panic that
+//! escapes every guard as what it is: a bug in wattbench, in one line that
+//! says where.
 
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 
-/// Replaces the default panic hook with one that only remembers the message
-/// and where it happened; [`catch_panic`] reports it.
-pub fn install_quiet_panic_hook() {
+/// How many [`catch_panic`] guards are running now, on any thread. A
+/// backend's worker threads panic outside the guard's own thread (and the
+/// guarded thread then panics in turn): while a guard runs, every panic is
+/// the guarded run's to report.
+static GUARDS: AtomicUsize = AtomicUsize::new(0);
+
+/// The exit code of a panic that escaped every guard (a bug): 70, the BSD
+/// `EX_SOFTWARE` ("internal software error").
+pub const BUG_EXIT_CODE: u8 = 70;
+
+/// The longest panic message kept, in characters (a message may quote a
+/// hostile value of any length).
+const MAX_MESSAGE_CHARS: usize = 500;
+
+fn describe(info: &panic::PanicHookInfo<'_>) -> String {
+    let message = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    let mut message: String = crate::escape::one_line(&message).chars().take(MAX_MESSAGE_CHARS).collect();
+    if let Some(l) = info.location() {
+        message.push_str(&format!(" (at {}:{})", l.file(), l.line()));
+    }
+    message
+}
+
+/// Replaces the default panic hook. Inside a [`catch_panic`] guard, the hook
+/// only remembers the message and where it happened, and the guard reports
+/// it as the run's one-line error. Outside every guard it prints one line,
+/// `error: bug in wattbench: ...` with the place, to standard error; the
+/// program then exits with [`BUG_EXIT_CODE`] (see `main`).
+pub fn install_panic_hook() {
     panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        let place = info.location().map(|l| format!(" (at {}:{})", l.file(), l.line())).unwrap_or_default();
-        if let Ok(mut last) = LAST_PANIC.lock() {
-            *last = Some(format!("{message}{place}"));
+        let message = describe(info);
+        if GUARDS.load(Ordering::SeqCst) > 0 {
+            if let Ok(mut last) = LAST_PANIC.lock() {
+                *last = Some(message);
+            }
+        } else {
+            eprintln!("error: bug in wattbench: panicked: {message}; please report it");
         }
     }));
 }
 
 /// Runs `f`, converting a panic into `Err(message)`.
 pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|_| {
+    GUARDS.fetch_add(1, Ordering::SeqCst);
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    GUARDS.fetch_sub(1, Ordering::SeqCst);
+    result.map_err(|_| {
         LAST_PANIC
             .lock()
             .ok()

@@ -6,6 +6,7 @@ use std::sync::atomic::AtomicBool;
 use wattbench_suites::PrepareContext;
 
 use super::assemble::{assemble, now_rfc3339, RunContext};
+use super::batch_bound::{check_batch_fits, host_available_memory};
 use super::meters::{open_monitor, MeterChoice};
 use super::panic_guard::catch_panic;
 use super::peak::find_peak;
@@ -60,6 +61,8 @@ pub fn run_one(
     device: ResolvedDevice,
 ) -> Result<(RunRecord, PathBuf), RunFailure> {
     let started_at = now_rfc3339();
+    // Settings that cannot run (a batch too large, a server schedule too long) fail before staging.
+    run.settings.check().map_err(|e| RunFailure::Failed(e.to_string()))?;
     let gpu = match device {
         ResolvedDevice::Cuda(i) => env.gpus.get(i as usize),
         ResolvedDevice::Cpu => None,
@@ -67,6 +70,14 @@ pub fn run_one(
     let staged = catch_panic(|| backend::prepare(&run.workload, &run.params, env.prepare, device, run.precision))
         .map_err(|p| RunFailure::Failed(format!("staging panicked: {p}")))?;
     let mut workload = staged.map_err(|e| RunFailure::Failed(e.to_string()))?;
+    check_batch_fits(
+        run.settings.batch_size,
+        workload.model_card(),
+        &device.to_string(),
+        gpu.and_then(|g| g.memory_bytes),
+        host_available_memory(),
+    )
+    .map_err(RunFailure::Failed)?;
 
     // A peak search reports its best probe: the record is that of the run at that rate.
     let mut at_peak = run.clone();

@@ -14,7 +14,7 @@ mod window;
 
 pub use order::SampleOrder;
 pub use outcome::ScenarioOutcome;
-pub use settings::{Scenario, ScenarioSettings};
+pub use settings::{Scenario, ScenarioSettings, MAX_BATCH_SIZE, MIN_SERVER_SCHEDULE_LIMIT};
 pub use sut::{HarnessError, NoWindowObserver, SystemUnderTest, WindowObserver};
 
 use std::sync::atomic::AtomicBool;
@@ -37,5 +37,7 @@ pub fn run_scenario(
     }
 }
 
+#[cfg(test)]
+mod server_tests;
 #[cfg(test)]
 pub(crate) mod test_support;

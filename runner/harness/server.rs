@@ -19,6 +19,9 @@ use crate::stats::uncertainty::poisson_schedule;
 
 /// Beyond this distance to the next arrival the issuer sleeps instead of spinning.
 const SPIN_BELOW: Duration = Duration::from_millis(2);
+/// The issuer sleeps at most this long at a time, then looks whether the
+/// server has stopped (Ctrl-C): a distant arrival never delays the stop.
+const LONGEST_SLEEP: Duration = Duration::from_millis(50);
 
 /// One arrival (a query of one sample): when it was due and when it was actually issued.
 struct Arrival {
@@ -31,12 +34,21 @@ struct Arrival {
 /// query count.
 fn schedule(settings: &ScenarioSettings, rate: f64) -> Result<Vec<u64>, HarnessError> {
     let min_ns = settings.min_duration.as_nanos() as u64;
+    // `check` bounds the expected length by the limit; this bounds the drawn
+    // one (a Poisson schedule may run long by chance, never this long).
+    let limit_ns = u64::try_from(settings.server_schedule_limit().as_nanos()).unwrap_or(u64::MAX).saturating_mul(2);
     let mut count = ((rate * settings.min_duration.as_secs_f64() * 1.2).ceil() as usize).max(16);
     loop {
         let offsets =
             poisson_schedule(rate, count, settings.seed).map_err(|e| HarnessError::BadSettings(e.to_string()))?;
         if let Some(cut) = offsets.iter().position(|&o| o >= min_ns) {
             let keep = (cut + 1).max(settings.min_queries as usize);
+            if offsets.get(keep.min(offsets.len()) - 1).is_some_and(|&last| last > limit_ns) {
+                return Err(HarnessError::BadSettings(format!(
+                    "the arrival schedule at target_qps {rate} would last more than {} s",
+                    limit_ns / 1_000_000_000
+                )));
+            }
             if keep <= offsets.len() {
                 return Ok(offsets[..keep].to_vec());
             }
@@ -62,12 +74,15 @@ fn spawn_issuer(
             for offset in offsets {
                 let due = start + Duration::from_nanos(offset);
                 loop {
+                    if tx.is_closed() {
+                        return; // the server stopped (interrupt or error)
+                    }
                     let now = Instant::now();
                     if now >= due {
                         break;
                     }
                     if due - now > SPIN_BELOW {
-                        tokio::time::sleep_until((due - SPIN_BELOW / 2).into()).await;
+                        tokio::time::sleep_until((due - SPIN_BELOW / 2).min(now + LONGEST_SLEEP).into()).await;
                     } else {
                         tokio::task::yield_now().await;
                         std::hint::spin_loop();

@@ -2,16 +2,17 @@
 //! one SVG per workload, on a log-scale latency axis in milliseconds.
 
 use base64::Engine as _;
-use hdrhistogram::serialization::Deserializer;
 use hdrhistogram::Histogram;
 
 use crate::report::svg::{esc, log_ticks, nice_ticks, Chart};
 use crate::report::{by_workload, Run};
 
-/// Decodes base64 of an HdrHistogram V2 (deflate) serialisation; errors are one-line strings.
+/// Decodes base64 of an HdrHistogram V2 (deflate) serialisation, every
+/// length bounded by the data (see [`crate::stats::decode_histogram_bytes`]);
+/// errors are one-line strings.
 pub fn decode_hdr(b64: &str) -> Result<Histogram<u64>, String> {
     let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).map_err(|e| format!("bad base64: {e}"))?;
-    Deserializer::new().deserialize(&mut bytes.as_slice()).map_err(|e| format!("bad HdrHistogram: {e:?}"))
+    crate::stats::decode_histogram_bytes(&bytes).map_err(|e| format!("bad HdrHistogram: {e}"))
 }
 
 /// Cumulative distribution as (latency value, fraction ≤ value) pairs, one per

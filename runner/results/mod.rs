@@ -14,4 +14,6 @@ pub use record::{
     EarlyStoppingEstimate, PeakProbe, Performance, RunRecord, RunSettings, ServerStats, TrialRecord, TrialStats,
     Warmup, SCHEMA_VERSION,
 };
-pub use writer::{write_atomic, ResultsDir};
+pub use writer::{
+    is_temporary_name, remove_leftover_temporaries, write_atomic, write_bytes_atomic, write_text_atomic, ResultsDir,
+};

@@ -2,6 +2,8 @@
 //! serialised so that runs can be merged exactly later.
 
 use base64::Engine;
+use std::io::Read;
+
 use hdrhistogram::serialization::{Deserializer, Serializer, V2DeflateSerializer};
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
@@ -51,13 +53,77 @@ impl LatencySummary {
 }
 
 /// Decodes the `hdr` field of a [`LatencySummary`] back into a histogram.
+/// The field comes from a file that may be hostile: see [`decode_histogram_bytes`].
 pub fn decode_histogram(hdr: &str) -> Result<Histogram<u64>, String> {
     let bytes = base64::engine::general_purpose::STANDARD
-        .decode(hdr)
+        .decode(hdr.trim())
         .map_err(|e| format!("latency histogram is not base64: {e}"))?;
-    Deserializer::new()
-        .deserialize(&mut bytes.as_slice())
-        .map_err(|e| format!("latency histogram does not decode: {e:?}"))
+    decode_histogram_bytes(&bytes)
+}
+
+const V2_COOKIE: u32 = 0x1c84_9313;
+const V2_COMPRESSED_COOKIE: u32 = 0x1c84_9314;
+/// Cookie, payload length, normalising offset, significant digits, lowest,
+/// highest, integer-to-double ratio.
+const V2_HEADER_BYTES: usize = 40;
+/// Deflate expands at most about 1032-fold.
+const DEFLATE_MAX_RATIO: usize = 1032;
+/// Far more than any histogram wattbench writes (3 significant digits: a few
+/// hundred KiB of counts at most), far less than a hostile claim.
+const MAX_DECODED_BYTES: usize = 16 << 20;
+/// wattbench records with 3 significant digits; more multiplies the counts
+/// array a decoder allocates (5 digits to 2^63: 67 MB from a few bytes).
+const MAX_SIGNIFICANT_DIGITS: u32 = 3;
+
+fn be32(bytes: &[u8], at: usize) -> Option<u32> {
+    bytes.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// Decodes an HdrHistogram V2 encoding (deflate-compressed or plain). Every
+/// length it holds is checked against the bytes actually there before
+/// anything is allocated for it: the decoder of the `hdrhistogram` crate
+/// trusts the payload length of the header (a 4 GiB claim in a 5.7 KB file
+/// once allocated 4.2 GB).
+pub fn decode_histogram_bytes(bytes: &[u8]) -> Result<Histogram<u64>, String> {
+    let plain: std::borrow::Cow<'_, [u8]> = match be32(bytes, 0) {
+        Some(V2_COMPRESSED_COOKIE) => {
+            let claimed = be32(bytes, 4).ok_or("latency histogram is truncated")? as usize;
+            let data = &bytes[8..];
+            if claimed > data.len() {
+                return Err(format!(
+                    "latency histogram claims {claimed} bytes of compressed data but holds {}",
+                    data.len()
+                ));
+            }
+            let limit = claimed.saturating_mul(DEFLATE_MAX_RATIO).min(MAX_DECODED_BYTES);
+            let mut out = Vec::new();
+            flate2::read::ZlibDecoder::new(&data[..claimed])
+                .take(limit as u64 + 1)
+                .read_to_end(&mut out)
+                .map_err(|e| format!("latency histogram does not decompress: {e}"))?;
+            if out.len() > limit {
+                return Err(format!("latency histogram decompresses to more than {limit} bytes"));
+            }
+            out.into()
+        }
+        Some(V2_COOKIE) => bytes.into(),
+        _ => return Err("latency histogram is not an HdrHistogram V2 encoding".into()),
+    };
+    if be32(&plain, 0) != Some(V2_COOKIE) || plain.len() < V2_HEADER_BYTES {
+        return Err("latency histogram is not an HdrHistogram V2 encoding".into());
+    }
+    let claimed = be32(&plain, 4).unwrap_or(u32::MAX) as usize;
+    let held = plain.len() - V2_HEADER_BYTES;
+    if claimed > held {
+        return Err(format!("latency histogram claims {claimed} bytes of counts but holds {held}"));
+    }
+    let digits = be32(&plain, 12).unwrap_or(u32::MAX);
+    if digits > MAX_SIGNIFICANT_DIGITS {
+        return Err(format!(
+            "latency histogram has {digits} significant digits; wattbench reads at most {MAX_SIGNIFICANT_DIGITS}"
+        ));
+    }
+    Deserializer::new().deserialize(&mut &plain[..]).map_err(|e| format!("latency histogram does not decode: {e:?}"))
 }
 
 #[cfg(test)]
@@ -88,6 +154,46 @@ mod tests {
         let s = LatencySummary::from_histogram(&h).unwrap();
         let back = decode_histogram(&s.hdr).unwrap();
         assert_eq!(back, h);
+    }
+
+    /// An HdrHistogram V2 deflate encoding whose inner header claims
+    /// `payload_len` bytes, followed by `payload` (the real bytes).
+    fn crafted(payload_len: u32, payload: &[u8]) -> String {
+        use std::io::Write;
+        let mut inner = Vec::new();
+        inner.extend_from_slice(&0x1c84_9313u32.to_be_bytes());
+        inner.extend_from_slice(&payload_len.to_be_bytes());
+        inner.extend_from_slice(&0u32.to_be_bytes()); // normalising offset
+        inner.extend_from_slice(&3u32.to_be_bytes()); // significant digits
+        inner.extend_from_slice(&1u64.to_be_bytes()); // lowest
+        inner.extend_from_slice(&3_600_000_000_000u64.to_be_bytes()); // highest
+        inner.extend_from_slice(&1.0f64.to_be_bytes()); // integer to double ratio
+        inner.extend_from_slice(payload);
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&inner).unwrap();
+        let compressed = z.finish().unwrap();
+        let mut outer = Vec::new();
+        outer.extend_from_slice(&0x1c84_9314u32.to_be_bytes());
+        outer.extend_from_slice(&(compressed.len() as u32).to_be_bytes());
+        outer.extend_from_slice(&compressed);
+        base64::engine::general_purpose::STANDARD.encode(outer)
+    }
+
+    #[test]
+    fn a_payload_length_beyond_the_data_is_refused_before_allocating() {
+        // A 4 GiB claim in a few dozen bytes: once, this allocated 4.2 GB.
+        let err = decode_histogram(&crafted(u32::MAX, &[2, 0])).unwrap_err();
+        assert!(err.contains("claims 4294967295 bytes"), "{err}");
+        // The honest length of the same payload decodes.
+        assert!(decode_histogram(&crafted(2, &[2, 0])).is_ok());
+    }
+
+    #[test]
+    fn a_compressed_length_beyond_the_data_is_refused() {
+        let mut bytes = base64::engine::general_purpose::STANDARD.decode(crafted(2, &[2, 0])).unwrap();
+        bytes[4..8].copy_from_slice(&u32::MAX.to_be_bytes());
+        let err = decode_histogram(&base64::engine::general_purpose::STANDARD.encode(bytes)).unwrap_err();
+        assert!(err.contains("claims 4294967295 bytes"), "{err}");
     }
 
     #[test]

@@ -40,6 +40,7 @@ const DEFAULT_SEED: u64 = 2026;
 const DEFAULT_TRIALS: u64 = 3;
 const DEFAULT_COOLDOWN_S: f64 = 1.0;
 const MAX_TRIALS: u64 = 100;
+const MAX_LATENCY_BOUND_MS: f64 = 86_400_000.0;
 
 struct Ctx<'a> {
     src: &'a SuiteSource,
@@ -148,8 +149,9 @@ pub fn plan(src: &SuiteSource, cli_device: Option<DeviceSpec>) -> Result<Vec<Pla
             q => q.map(|q| *q.get_ref()),
         };
         let latency_bound = match own.latency_bound_ms.as_ref().or(shared.latency_bound_ms.as_ref()) {
-            Some(b) if !(b.get_ref().is_finite() && *b.get_ref() > 0.0) => {
-                return ctx.err(b.span(), "must be a positive number of milliseconds")
+            // Duration::from_secs_f64 panics beyond about 1.8e19 s: bound it to a day, like every duration.
+            Some(b) if !(b.get_ref().is_finite() && *b.get_ref() > 0.0 && *b.get_ref() <= MAX_LATENCY_BOUND_MS) => {
+                return ctx.err(b.span(), "must be a positive number of milliseconds up to 86400000 (a day)")
             }
             b => b.map(|b| Duration::from_secs_f64(*b.get_ref() / 1e3)),
         };
@@ -256,5 +258,12 @@ mod tests {
         assert!(dev.starts_with("t.toml:4:") && dev.contains("unknown device `tpu`"), "{dev}");
         let neg = plan(&source(&format!("{HEAD}{run}warmup_s = -1.0\n")), None).unwrap_err().to_string();
         assert!(neg.contains("field `warmup_s`: must be a number of seconds"), "{neg}");
+    }
+
+    #[test]
+    fn a_latency_bound_too_large_for_a_duration_is_located_not_a_panic() {
+        let run = "[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\n";
+        let err = plan(&source(&format!("{HEAD}latency_bound_ms = 1e308\n{run}")), None).unwrap_err().to_string();
+        assert!(err.contains("field `latency_bound_ms`: must be a positive number of milliseconds up to"), "{err}");
     }
 }

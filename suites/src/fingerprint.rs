@@ -38,9 +38,12 @@ pub fn sha256_f32(values: &[&[f32]]) -> String {
     to_hex(&h.finalize())
 }
 
-/// SHA-256 of a file's contents, read in 64 KiB blocks (never whole).
+/// SHA-256 of a file's contents, read in 64 KiB blocks (never whole). Only
+/// a regular file, and no further than its size when opened: `/dev/zero` or
+/// a FIFO would never end.
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
+    let (file, len) = crate::regular_file::open_regular(path)?;
+    let mut file = file.take(len);
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -94,5 +97,13 @@ mod tests {
         assert_eq!(sha256_file(f.path()).unwrap(), sha256_hex(&data));
         let dir = tempfile::tempdir().unwrap();
         assert!(sha256_file(&dir.path().join("nope")).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_file_is_refused_not_hashed_forever() {
+        // `weights = "/dev/zero"` once hung the run in this hash.
+        let err = sha256_file(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
     }
 }

@@ -24,6 +24,7 @@ pub mod noop;
 pub mod pv_forecast;
 pub mod reference;
 pub mod registry;
+pub mod regular_file;
 pub mod rng;
 pub mod seismic_facies;
 pub mod tensor_workload;

@@ -1,4 +1,6 @@
-//! Ctrl-C mid-suite keeps every finished result and leaves no torn file.
+//! Ctrl-C mid-suite keeps every finished result and leaves no torn file;
+//! SIGTERM (what a cluster scheduler sends before it kills a job) and SIGHUP
+//! are handled the same way.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -7,6 +9,20 @@ use super::support::*;
 
 #[test]
 fn sigint_keeps_finished_results() {
+    interrupted_by("INT");
+}
+
+#[test]
+fn sigterm_keeps_finished_results_and_prints_the_summary() {
+    interrupted_by("TERM");
+}
+
+#[test]
+fn sighup_keeps_finished_results_and_prints_the_summary() {
+    interrupted_by("HUP");
+}
+
+fn interrupted_by(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
     // A short first run, then a long one that the interrupt cuts.
     let mut suite = tiny_suite(0.3, &[("offline", 4)]);
@@ -26,10 +42,10 @@ fn sigint_keeps_finished_results() {
         std::thread::sleep(Duration::from_millis(50));
     }
     std::thread::sleep(Duration::from_millis(500));
-    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let killed = Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(130), "SIG{signal}: {:?} {}", o.status, stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("interrupted: 1 of 2 run(s) finished"), "{err}");
     assert!(!err.contains("panicked"), "{err}");

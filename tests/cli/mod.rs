@@ -3,6 +3,7 @@
 mod analysis;
 mod devices;
 mod energy_qa;
+mod hostile;
 mod interrupt;
 mod list;
 mod llm;

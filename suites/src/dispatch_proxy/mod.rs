@@ -38,7 +38,8 @@ pub fn case(p: &DispatchProxyParams, ctx: &PrepareContext) -> Result<(Case, Stri
         "ieee14" => (IEEE14.to_string(), "PGLib-OPF IEEE 14-bus (built in)".to_string()),
         file => {
             let path = ctx.resolve_data_path(file);
-            let text = std::fs::read_to_string(&path).map_err(|e| bad("case", format!("{}: {e}", path.display())))?;
+            let text = crate::regular_file::read_regular_to_string(&path)
+                .map_err(|e| bad("case", format!("{}: {e}", path.display())))?;
             (text, path.display().to_string())
         }
     };

@@ -141,7 +141,8 @@ type WeightFiles = (Vec<PathBuf>, Option<BTreeMap<String, String>>);
 fn weight_files(dir: &Path) -> Result<WeightFiles, WorkloadError> {
     let index_path = dir.join(INDEX_FILE);
     if index_path.is_file() {
-        let text = std::fs::read_to_string(&index_path).map_err(|e| weights_error(&index_path, e.to_string()))?;
+        let text = crate::regular_file::read_regular_to_string(&index_path)
+            .map_err(|e| weights_error(&index_path, e.to_string()))?;
         let index: Index = serde_json::from_str(&text)
             .map_err(|e| weights_error(&index_path, format!("not a safetensors index: {e}")))?;
         let names: BTreeSet<&String> = index.weight_map.values().collect();

@@ -189,7 +189,7 @@ impl LlamaConfig {
 
     /// Reads and checks a Hugging Face `config.json`.
     pub fn from_file(path: &Path) -> Result<Self, WorkloadError> {
-        let text = std::fs::read_to_string(path).map_err(|e| WorkloadError::Weights {
+        let text = crate::regular_file::read_regular_to_string(path).map_err(|e| WorkloadError::Weights {
             path: path.display().to_string(),
             reason: format!("cannot read the model config: {e}"),
         })?;

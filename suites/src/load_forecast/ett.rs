@@ -11,7 +11,8 @@ use std::path::Path;
 /// file, the 1-based line and the column.
 pub fn load_ett_csv(path: &Path, target: &str) -> Result<HourlySeries, DataError> {
     let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| DataError::Io { path: origin.clone(), source })?;
+    let text = crate::regular_file::read_regular_to_string(path)
+        .map_err(|source| DataError::Io { path: origin.clone(), source })?;
     parse_ett_str(&text, &origin, target)
 }
 

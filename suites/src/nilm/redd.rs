@@ -136,7 +136,8 @@ pub struct ChannelLabel {
 
 /// Reads a whole file, naming it in the error.
 fn read_text(path: &Path) -> Result<String, ReddError> {
-    std::fs::read_to_string(path).map_err(|e| ReddError::new(path, None, format!("cannot read: {e}")))
+    crate::regular_file::read_regular_to_string(path)
+        .map_err(|e| ReddError::new(path, None, format!("cannot read: {e}")))
 }
 
 /// Non-blank lines of `text` with their 1-based numbers and tokens.

@@ -208,8 +208,8 @@ impl std::error::Error for SegyError {}
 
 /// Reads a SEG-Y file; see [`parse_segy`].
 pub fn read_segy(path: &Path) -> Result<SegySection, SegyError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| SegyError::Io { path: path.display().to_string(), message: e.to_string() })?;
+    let bytes = crate::regular_file::read_regular(path)
+        .map_err(|e| SegyError::Io { path: path.display().to_string(), message: e.to_string() })?;
     parse_segy(&bytes)
 }
 
