@@ -2,14 +2,18 @@
 //! the run ends.
 
 mod generation;
+mod placement;
 mod provenance;
 mod record;
+mod results_dir;
 mod writer;
 
 pub use generation::GenerationRecord;
+pub use placement::{host_name, node_name, scheduler_task};
 pub use provenance::{os_description, DeviceProvenance, Provenance};
 pub use record::{
     EarlyStoppingEstimate, PeakProbe, Performance, RunRecord, RunSettings, ServerStats, TrialRecord, TrialStats,
     Warmup, SCHEMA_VERSION,
 };
-pub use writer::{write_atomic, ResultsDir};
+pub use results_dir::{invocation_tag, safe_component, ResultsDir};
+pub use writer::write_atomic;

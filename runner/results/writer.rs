@@ -6,29 +6,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-/// The folder of one invocation's results: `<root>/<suite>-<UTC timestamp>`.
-#[derive(Clone, Debug)]
-pub struct ResultsDir {
-    /// The folder.
-    pub path: PathBuf,
-}
-
-impl ResultsDir {
-    /// Creates a fresh folder for `suite` under `root`.
-    pub fn create(root: &Path, suite: &str, stamp: &str) -> std::io::Result<Self> {
-        let safe: String = suite.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-        let base = root.join(format!("{safe}-{stamp}"));
-        let mut path = base.clone();
-        let mut n = 1;
-        while path.exists() {
-            n += 1;
-            path = PathBuf::from(format!("{}-{n}", base.display()));
-        }
-        fs::create_dir_all(&path)?;
-        Ok(Self { path })
-    }
-}
-
 /// Writes `value` as pretty JSON to `dir/name` through a temporary file, an
 /// fsync and a rename: the file is either absent or complete.
 pub fn write_atomic<T: Serialize>(dir: &Path, name: &str, value: &T) -> std::io::Result<PathBuf> {
@@ -61,14 +38,5 @@ mod tests {
         assert_eq!(back["x"], 1);
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["a.json"]);
-    }
-
-    #[test]
-    fn a_second_folder_for_the_same_stamp_gets_a_suffix() {
-        let root = tempfile::tempdir().unwrap();
-        let a = ResultsDir::create(root.path(), "quick", "20260101T000000Z").unwrap();
-        let b = ResultsDir::create(root.path(), "quick", "20260101T000000Z").unwrap();
-        assert_ne!(a.path, b.path);
-        assert!(b.path.ends_with("quick-20260101T000000Z-2"));
     }
 }

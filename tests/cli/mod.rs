@@ -1,6 +1,7 @@
 //! Tests that run the `wattbench` binary.
 
 mod analysis;
+mod concurrent_runs;
 mod devices;
 mod interrupt;
 mod list;
