@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use thiserror::Error;
 
 use super::compare::ConfigKey;
+use super::merge_check::{check_group, Mismatch};
 use super::LoadedResult;
 use crate::energy::EnergyMethod;
 use crate::execute::early_stopping;
@@ -25,6 +26,9 @@ pub enum MergeError {
         /// Why.
         reason: String,
     },
+    /// Results of the same configuration that do not belong together.
+    #[error("{} field(s) differ between results of the same configuration; nothing merged", .0.len())]
+    Mismatched(Vec<Mismatch>),
 }
 
 fn add_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -108,11 +112,17 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
 
 /// Merges every configuration that appears in `results`, returning one
 /// record per configuration (a configuration seen once is returned as is,
-/// with `merged_from` naming its file).
+/// with `merged_from` naming its file). Refuses, naming every differing
+/// field, when results of one configuration come from different suites,
+/// data, weights, wattbench builds or settings.
 pub fn merge(results: &[LoadedResult]) -> Result<Vec<RunRecord>, MergeError> {
     let mut groups: BTreeMap<ConfigKey, Vec<&LoadedResult>> = BTreeMap::new();
     for r in results {
         groups.entry(ConfigKey::of(r)).or_default().push(r);
+    }
+    let mismatches: Vec<Mismatch> = groups.iter().flat_map(|(key, g)| check_group(key, g)).collect();
+    if !mismatches.is_empty() {
+        return Err(MergeError::Mismatched(mismatches));
     }
     groups.values().map(|g| merge_group(g)).collect()
 }

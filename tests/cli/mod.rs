@@ -7,5 +7,6 @@ mod interrupt;
 mod list;
 mod llm;
 mod malformed_suite;
+mod merge_checks;
 mod run_results;
 mod support;
