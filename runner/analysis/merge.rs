@@ -11,7 +11,7 @@ use super::merge_check::{check_group, Mismatch};
 use super::LoadedResult;
 use crate::energy::EnergyMethod;
 use crate::execute::early_stopping;
-use crate::results::RunRecord;
+use crate::results::{RunRecord, ShardSource};
 use crate::stats::{decode_histogram, LatencySummary};
 use crate::validity::{RuleOutcome, Thresholds};
 
@@ -41,6 +41,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
     let mut hist = decode_histogram(&first.record.latency_ns.hdr)
         .map_err(|reason| MergeError::Histogram { file: first.path.display().to_string(), reason })?;
     out.merged_from = vec![first.path.display().to_string()];
+    out.shards = ShardSource::of(&out.merged_from[0], &first.record);
     let same_method = group.iter().all(|r| r.record.energy.method == first.record.energy.method);
     for r in &group[1..] {
         let file = r.path.display().to_string();
@@ -81,6 +82,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
             (Some(a), Some(b)) => Some(a && b),
             (a, b) => a.or(b),
         };
+        out.shards.extend(ShardSource::of(&file, rec));
         out.merged_from.push(file);
     }
     let samples = out.samples as f64;

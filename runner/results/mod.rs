@@ -6,6 +6,7 @@ mod placement;
 mod provenance;
 mod record;
 mod results_dir;
+mod shard_source;
 mod writer;
 
 pub use generation::GenerationRecord;
@@ -16,4 +17,5 @@ pub use record::{
     Warmup, SCHEMA_VERSION,
 };
 pub use results_dir::{invocation_tag, safe_component, ResultsDir};
+pub use shard_source::ShardSource;
 pub use writer::write_atomic;

@@ -83,6 +83,9 @@ pub struct RunRecord {
     /// Result files this record was merged from (`wattbench merge`); empty for a run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
+    /// Where each merged result ran, with its own figures (`wattbench merge`); empty for a run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shards: Vec<super::ShardSource>,
 }
 
 impl RunRecord {

@@ -3,6 +3,7 @@
 mod analysis;
 mod concurrent_runs;
 mod devices;
+mod fleet_report;
 mod interrupt;
 mod list;
 mod llm;
