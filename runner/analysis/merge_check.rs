@@ -90,7 +90,7 @@ pub fn check_group(key: &ConfigKey, group: &[&LoadedResult]) -> Vec<Mismatch> {
             if *want != got && !out.iter().any(|m| m.field == *field) {
                 out.push(Mismatch {
                     key: key.clone(),
-                    field: *field,
+                    field,
                     first: (first.path.display().to_string(), want.clone()),
                     other: (r.path.display().to_string(), got),
                 });
