@@ -14,4 +14,5 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "note: chromium is not installed; the browser check will say it skipped"
   fi
 fi
+bash scripts/ci/slurm.sh # a real Slurm cluster on localhost runs the job-array script (or says why it skipped)
 exec cargo test --workspace --locked

@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use thiserror::Error;
 
 use super::compare::ConfigKey;
+use super::merge_check::{check_group, Mismatch};
 use super::LoadedResult;
 use crate::energy::EnergyMethod;
 use crate::execute::early_stopping;
-use crate::results::RunRecord;
+use crate::results::{RunRecord, ShardSource};
 use crate::stats::{decode_histogram, LatencySummary};
 use crate::validity::{RuleOutcome, Thresholds};
 
@@ -25,6 +26,9 @@ pub enum MergeError {
         /// Why.
         reason: String,
     },
+    /// Results of the same configuration that do not belong together.
+    #[error("{} field(s) differ between results of the same configuration; nothing merged", .0.len())]
+    Mismatched(Vec<Mismatch>),
 }
 
 fn add_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -37,6 +41,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
     let mut hist = decode_histogram(&first.record.latency_ns.hdr)
         .map_err(|reason| MergeError::Histogram { file: first.path.display().to_string(), reason })?;
     out.merged_from = vec![first.path.display().to_string()];
+    out.shards = ShardSource::of(&out.merged_from[0], &first.record);
     let same_method = group.iter().all(|r| r.record.energy.method == first.record.energy.method);
     for r in &group[1..] {
         let file = r.path.display().to_string();
@@ -77,6 +82,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
             (Some(a), Some(b)) => Some(a && b),
             (a, b) => a.or(b),
         };
+        out.shards.extend(ShardSource::of(&file, rec));
         out.merged_from.push(file);
     }
     let samples = out.samples as f64;
@@ -108,11 +114,17 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
 
 /// Merges every configuration that appears in `results`, returning one
 /// record per configuration (a configuration seen once is returned as is,
-/// with `merged_from` naming its file).
+/// with `merged_from` naming its file). Refuses, naming every differing
+/// field, when results of one configuration come from different suites,
+/// data, weights, wattbench builds or settings.
 pub fn merge(results: &[LoadedResult]) -> Result<Vec<RunRecord>, MergeError> {
     let mut groups: BTreeMap<ConfigKey, Vec<&LoadedResult>> = BTreeMap::new();
     for r in results {
         groups.entry(ConfigKey::of(r)).or_default().push(r);
+    }
+    let mismatches: Vec<Mismatch> = groups.iter().flat_map(|(key, g)| check_group(key, g)).collect();
+    if !mismatches.is_empty() {
+        return Err(MergeError::Mismatched(mismatches));
     }
     groups.values().map(|g| merge_group(g)).collect()
 }

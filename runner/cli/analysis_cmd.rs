@@ -8,7 +8,7 @@ use anyhow::Context;
 use super::args::{CompareArgs, MergeArgs, RankArgs};
 use crate::analysis::{
     compare, load_results, merge, qa_frontiers, rank, render_junit, render_markdown, render_qa, render_rankings,
-    render_table, Format,
+    render_table, Format, MergeError,
 };
 use crate::results::{write_atomic, write_text_atomic};
 
@@ -60,9 +60,19 @@ pub fn compare_cmd(args: CompareArgs) -> anyhow::Result<ExitCode> {
 /// Merges results per configuration into `--out`.
 pub fn merge_cmd(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let results = load_results(&args.results)?;
-    let merged = merge(&results)?;
+    let merged = match merge(&results) {
+        Err(MergeError::Mismatched(list)) => {
+            // One line per differing field; the summary comes last, as the error.
+            for m in &list {
+                eprintln!("error: {m}");
+            }
+            anyhow::bail!("{} field(s) differ between results of the same configuration; nothing merged", list.len());
+        }
+        other => other?,
+    };
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     for (i, r) in merged.iter().enumerate() {
+        // A sanitised, length-bounded single component: never a path out of --out.
         let name = r.file_name(i, "-merged");
         let path =
             write_atomic(&args.out, &name, r).with_context(|| format!("cannot write into {}", args.out.display()))?;

@@ -281,9 +281,12 @@ pub fn assemble(
             },
             command: env.command.into(),
             allocator: crate::allocator::heap_policy().into(),
+            node: crate::results::node_name(&|k| std::env::var(k).ok()),
+            task: crate::results::scheduler_task(&|k| std::env::var(k).ok()),
         },
         model,
         data,
         merged_from: Vec::new(),
+        shards: Vec::new(),
     })
 }

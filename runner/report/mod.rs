@@ -2,6 +2,7 @@
 //! for wattbench result documents, handled as `serde_json::Value`.
 
 pub mod cdf;
+pub mod fleet;
 pub mod frontier;
 pub mod page;
 pub mod power;
@@ -187,7 +188,7 @@ mod tests {
         assert_eq!(docs.len(), 5, "the committed fixture results");
         let html = render_report(&docs).unwrap();
         assert_eq!(html, render_report(&docs).unwrap(), "deterministic");
-        let ids = ["summary", "latency", "power", "frontier", "provenance"];
+        let ids = ["summary", "latency", "power", "frontier", "fleet", "provenance"];
         let mut last = 0;
         for id in ids {
             let at = html.find(&format!("<section id=\"{id}\"")).unwrap();

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::report::svg::{esc, fmt_si, fmt_sig};
-use crate::report::{by_workload, cdf, frontier, power, qa, Run};
+use crate::report::{by_workload, cdf, fleet, frontier, power, qa, Run};
 
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;margin:24px auto;max-width:1220px;color:#222;padding:0 16px}
 h1{margin:0 0 4px}h2{border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:36px}h3{margin:18px 0 6px;font-size:15px}
@@ -162,6 +162,8 @@ pub fn render(runs: &[Run]) -> String {
         h.push_str("</section>\n<section id=\"qa-frontier\">\n<h2>Accuracy against energy per correct answer</h2>\n");
         h.push_str(&qa::section(runs));
     }
+    h.push_str("</section>\n<section id=\"fleet\">\n<h2>Fleet: nodes and tasks</h2>\n");
+    h.push_str(&fleet::section(runs));
     h.push_str("</section>\n<section id=\"provenance\">\n<h2>Provenance</h2>\n");
     h.push_str(&provenance(runs));
     h.push_str("</section>\n</body></html>\n");

@@ -3,17 +3,21 @@
 
 mod answers;
 mod generation;
+mod placement;
 mod provenance;
 mod record;
+mod results_dir;
+mod shard_source;
 mod writer;
 
 pub use answers::AnswersRecord;
 pub use generation::GenerationRecord;
+pub use placement::{host_name, node_name, scheduler_task};
 pub use provenance::{os_description, DeviceProvenance, Provenance};
 pub use record::{
     EarlyStoppingEstimate, PeakProbe, Performance, RunRecord, RunSettings, ServerStats, TrialRecord, TrialStats,
     Warmup, SCHEMA_VERSION,
 };
-pub use writer::{
-    is_temporary_name, remove_leftover_temporaries, write_atomic, write_bytes_atomic, write_text_atomic, ResultsDir,
-};
+pub use results_dir::{invocation_tag, safe_component, ResultsDir};
+pub use shard_source::ShardSource;
+pub use writer::{is_temporary_name, remove_leftover_temporaries, write_atomic, write_bytes_atomic, write_text_atomic};

@@ -89,6 +89,12 @@ pub struct Provenance {
     /// The process's heap policy (it changes CPU throughput; see `runner/allocator.rs`).
     #[serde(default)]
     pub allocator: String,
+    /// The node the run ran on (Slurm's node name, else the host name).
+    #[serde(default)]
+    pub node: String,
+    /// The scheduler task that ran it (`slurm job 40 task 2`, `k8s index 1`), when any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
 }
 
 /// `PRETTY_NAME (kernel RELEASE)`, or what could be read of it.

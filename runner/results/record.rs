@@ -86,18 +86,25 @@ pub struct RunRecord {
     /// Result files this record was merged from (`wattbench merge`); empty for a run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
+    /// Where each merged result ran, with its own figures (`wattbench merge`); empty for a run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shards: Vec<super::ShardSource>,
 }
 
 impl RunRecord {
-    /// The result file's name: `NN-workload-scenario-device-precision-bN{suffix}.json`.
+    /// The result file's name: `NN-workload-scenario-device-precision-bN{suffix}.json`,
+    /// each part from the record sanitised and length-bounded, so that the
+    /// name is one path component whatever a (possibly hostile) file held.
     pub fn file_name(&self, index: usize, suffix: &str) -> String {
+        let part = |s: &str| super::safe_component(s, 64);
         format!(
-            "{index:02}-{}-{}-{}-{}-b{}{suffix}.json",
-            self.workload,
-            self.scenario,
-            self.device.replace(':', ""),
-            self.precision,
-            self.batch_size
+            "{index:02}-{}-{}-{}-{}-b{}{}.json",
+            part(&self.workload),
+            part(&self.scenario),
+            part(&self.device.replace(':', "")),
+            part(&self.precision),
+            self.batch_size,
+            part(suffix)
         )
     }
 }

@@ -6,36 +6,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-/// The folder of one invocation's results: `<root>/<suite>-<UTC timestamp>`.
-#[derive(Clone, Debug)]
-pub struct ResultsDir {
-    /// The folder.
-    pub path: PathBuf,
-}
-
-impl ResultsDir {
-    /// Creates a fresh folder for `suite` under `root`.
-    pub fn create(root: &Path, suite: &str, stamp: &str) -> std::io::Result<Self> {
-        let safe: String = suite.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
-        let base = root.join(format!("{safe}-{stamp}"));
-        let mut path = base.clone();
-        let mut n = 1;
-        while path.exists() {
-            n += 1;
-            path = PathBuf::from(format!("{}-{n}", base.display()));
-        }
-        fs::create_dir_all(&path)?;
-        // Folders of earlier runs under this root may hold temporaries of a
-        // writer that was killed: remove them (never read as results anyway).
-        if let Ok(entries) = fs::read_dir(root) {
-            for entry in entries.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_dir())) {
-                remove_leftover_temporaries(&entry.path());
-            }
-        }
-        Ok(Self { path })
-    }
-}
-
 /// Every temporary file of the atomic writer is named
 /// `.wattbench-tmp-XXXXXX.tmp` (random `XXXXXX`, created exclusively): hidden,
 /// never `*.json`, so that no reader takes it for a result.
@@ -173,14 +143,5 @@ mod tests {
         drop(file);
         remove_leftover_temporaries(dir.path());
         assert!(!busy.exists());
-    }
-
-    #[test]
-    fn a_second_folder_for_the_same_stamp_gets_a_suffix() {
-        let root = tempfile::tempdir().unwrap();
-        let a = ResultsDir::create(root.path(), "quick", "20260101T000000Z").unwrap();
-        let b = ResultsDir::create(root.path(), "quick", "20260101T000000Z").unwrap();
-        assert_ne!(a.path, b.path);
-        assert!(b.path.ends_with("quick-20260101T000000Z-2"));
     }
 }

@@ -1,12 +1,15 @@
 //! Tests that run the `wattbench` binary.
 
 mod analysis;
+mod concurrent_runs;
 mod devices;
 mod energy_qa;
+mod fleet_report;
 mod hostile;
 mod interrupt;
 mod list;
 mod llm;
 mod malformed_suite;
+mod merge_checks;
 mod run_results;
 mod support;

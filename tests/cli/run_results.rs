@@ -97,7 +97,7 @@ fn auto_device_falls_back_and_writes_one_complete_file_per_run() {
         let prov = &doc["provenance"];
         assert_eq!(prov["burn_version"], "0.21.0");
         assert_eq!(prov["wattbench_version"], env!("CARGO_PKG_VERSION"));
-        for key in ["git_hash", "cpu_model", "os", "suite_sha256", "data_sha256", "weights", "command"] {
+        for key in ["git_hash", "cpu_model", "os", "suite_sha256", "data_sha256", "weights", "command", "node"] {
             assert!(prov[key].as_str().is_some_and(|s| !s.is_empty()), "provenance.{key}");
         }
         assert_eq!(prov["suite_sha256"].as_str().unwrap().len(), 64);
