@@ -14,4 +14,5 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "note: chromium is not installed; the browser check will say it skipped"
   fi
 fi
+. scripts/ci/cuda-kernels.sh   # NVRTC and ptxas for the CUDA kernel compile check
 exec cargo test --workspace --locked

@@ -2,6 +2,7 @@
 
 mod analysis;
 mod devices;
+mod gpu_validate;
 mod interrupt;
 mod list;
 mod llm;
