@@ -31,6 +31,7 @@
 #   Exit: 0 every step done, 1 a step failed, 2 bad usage or package, 3 steps skipped
 #   for the budget (none failed).
 set -uo pipefail
+SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 
 usage() {
   echo "usage: $0 build [CUDA_VERSION] | package BIN DIR | run PACKAGE.xz|BINARY OUT [--budget SECONDS] [--full] [--rehearse] [--window SECONDS] [--trials N]" >&2
@@ -58,7 +59,7 @@ package() {
   printf '%s  %s\n%s  %s\n' "$(sha256_of "$dir/$PKG_NAME")" "$PKG_NAME" "$(sha256_of "$tmp")" wattbench \
     >"$dir/$PKG_NAME.sha256"
   rm -f "$tmp"
-  cp "$0" "$dir/gpu-validate.sh" 2>/dev/null || true
+  cp "$SELF" "$dir/gpu-validate.sh" 2>/dev/null || true
   echo "packaged $(stat -c %s "$bin") -> $(stat -c %s "$dir/$PKG_NAME") bytes: $dir/$PKG_NAME (sha256 in $PKG_NAME.sha256)"
 }
 
@@ -113,9 +114,9 @@ find_nvrtc() {
 
 case "${1:-}" in
   build)
-    cd "$(dirname "$0")/.." || exit 2
+    cd "$(dirname "$SELF")/.." || exit 2
     scripts/build-for-gpu-node.sh "${2:-13000}" || exit $?
-    exec "$0" package target/release/wattbench target/gpu-node
+    exec "$SELF" package target/release/wattbench target/gpu-node
     ;;
   package)
     [ $# -eq 3 ] || usage
@@ -178,7 +179,23 @@ fi
 # Shortened run settings of the budget profile: windows of at least 5 s on
 # the GPU keep 2 x period / window under 2% for a 100 ms counter.
 IDLE=1 WARMUP=1 COOLDOWN=0.5
-SHORT=(--min-duration-s "$WINDOW" --trials "$TRIALS" --warmup-s "$WARMUP" --idle-s "$IDLE" --cooldown-s "$COOLDOWN")
+set_short() { SHORT=(--min-duration-s "$WINDOW" --trials "$TRIALS" --warmup-s "$WARMUP" --idle-s "$IDLE" --cooldown-s "$COOLDOWN"); }
+set_short
+# After a calibration: lengthens the windows to 100 x the energy counter's
+# measured update period (2 x period / window <= 2%, the energy_window rule).
+fit_window_to_counter() {
+  local period need
+  period="$(grep -o 'counter period [0-9.]* ms' "$LOG" | tail -n 1 | awk '{ print $3 }')"
+  [ -n "$period" ] || { log "energy counter period: unmeasured here; windows stay ${WINDOW} s"; return; }
+  need="$(awk -v p="$period" 'BEGIN { w = p / 10; printf "%d", (w == int(w)) ? w : int(w) + 1 }')"
+  if awk -v n="$need" -v w="$WINDOW" 'BEGIN { exit !(n > w) }'; then
+    log "energy counter period ${period} ms: windows lengthened from ${WINDOW} s to ${need} s (2 x period / window <= 2%)"
+    WINDOW="$need"
+    set_short
+  else
+    log "energy counter period ${period} ms: ${WINDOW} s windows keep 2 x period / window <= 2%"
+  fi
+}
 # Estimated seconds for RUNS runs of a suite with SHORT's settings.
 est_runs() {
   awk -v n="$1" -v p="$PREP" -v w="$WARMUP" -v t="$TRIALS" -v i="$IDLE" -v win="$WINDOW" -v c="$COOLDOWN" \
@@ -289,6 +306,7 @@ step devices-json 3 -- "$BIN" devices --json
 if [ "$FULL" = 0 ]; then
   cuda_or calibrate-gpu
   step calibrate-gpu 25 -- "$BIN" calibrate --device "$DEV" --seconds 2 --idle-s 3
+  fit_window_to_counter
   step quick-f32 "$(est_runs 11)" -- "$BIN" run --suite quick --device "$DEV" --precision f32 "${SHORT[@]}" --results "$RES"
   cuda_or quick-bf16
   step quick-bf16 "$(est_runs 3)" -- "$BIN" run --suite "$OUT/suites/quick-bf16.toml" "${SHORT[@]}" --results "$RES"
