@@ -199,3 +199,18 @@ fn every_kernel_compiles_with_nvrtc_and_ptxas_for_sm80_and_sm90() {
     std::fs::write(&path, &report).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     println!("{report}written to {}", path.display());
 }
+
+#[test]
+fn a_kernel_that_does_not_compile_is_an_error_naming_it() {
+    if !nvrtc_available() {
+        return skip("the NVRTC library (libnvrtc.so.13) was not found on the loader path");
+    }
+    let broken = "extern \"C\" __global__ void broken(float* out) { out[0] = undefined_name; }";
+    for cc in ARCHES {
+        let e = compile_ptx_for(broken, "broken.cu", cc).map(|_| ()).unwrap_err().to_string();
+        assert!(e.starts_with("kernel compilation failed: broken.cu:") && e.contains("undefined_name"), "{e}");
+        assert!(!e.contains('\n'), "{e}");
+        let e = compile_cubin_for(broken, "broken.cu", cc).map(|_| ()).unwrap_err().to_string();
+        assert!(e.contains("undefined_name"), "{e}");
+    }
+}
