@@ -29,7 +29,7 @@
 #       is spent.
 #   -> OUT/validate.log, OUT/results/, OUT/calibration/, OUT/rank.md, OUT/report.html
 #   Exit: 0 every step done, 1 a step failed, 2 bad usage or package, 3 steps skipped
-#   for the budget (none failed).
+#   or stopped for the budget (none failed).
 set -uo pipefail
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 
@@ -291,7 +291,7 @@ step() {
     log "--- $id: ok in $dt s (elapsed $(secs $(( $(now_ms) - T0 ))) s)"
   elif [ "$rc" = 124 ] && [ "$BUDGET" != 0 ]; then
     log "--- $id: STOPPED at the budget after $dt s (interrupted; its finished runs are kept)"
-    STATUS=1
+    SKIPPED+=("$id(stopped)")
   else
     log "--- $id: FAILED (exit $rc) after $dt s (elapsed $(secs $(( $(now_ms) - T0 ))) s)"
     STATUS=1

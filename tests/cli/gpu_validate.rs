@@ -7,8 +7,12 @@ use std::process::{Command, Output};
 
 use super::support::*;
 
-/// Budget of the rehearsal in CI, in seconds; its windows are 0.3 s, one trial.
-const REHEARSAL_BUDGET_S: u64 = 240;
+/// Budget of the rehearsal in CI, in seconds (windows of 0.3 s, one trial).
+/// The debug binary prepares models slowly, so the later steps are skipped
+/// or the quick suite is stopped at the budget: the test checks that too.
+const REHEARSAL_BUDGET_S: u64 = 120;
+/// Grace after the budget: the interrupted step's kill delay (15 s) and rank and report.
+const GRACE_S: f64 = 25.0;
 /// Steps of the default (budget) profile, in order.
 const PLAN: [&str; 11] = [
     "version",
@@ -77,22 +81,34 @@ fn the_rehearsal_runs_every_step_on_the_cpu_inside_its_budget() {
     assert!(log.contains(&format!("steps: {}", PLAN.join(" "))), "{log}");
     for id in PLAN {
         let (how, secs) = outcome(&log, id).unwrap_or_else(|| panic!("step {id} has no outcome:\n{log}"));
-        assert!(how == "ok" || how == "SKIPPED", "step {id}: {how}\n{log}");
-        if how == "ok" {
-            assert!(secs.is_some_and(|s| s >= 0.0), "step {id} has no wall time:\n{log}");
-            assert!(log.contains(&format!("=== {id} (estimate ")), "step {id} did not log its estimate:\n{log}");
-        } else {
-            assert!(log.contains(&format!("SKIPPED {id}: needs about ")), "step {id} skipped without a reason:\n{log}");
+        match how.as_str() {
+            "ok" | "STOPPED" => {
+                assert!(secs.is_some_and(|s| s >= 0.0) || how == "STOPPED", "step {id} has no wall time:\n{log}");
+                assert!(log.contains(&format!("=== {id} (estimate ")), "step {id} did not log its estimate:\n{log}");
+            }
+            "SKIPPED" => assert!(
+                log.contains(&format!("SKIPPED {id}: needs about "))
+                    || log.contains("SKIPPED rank, report: no result files"),
+                "step {id} skipped without a reason:\n{log}"
+            ),
+            other => panic!("step {id}: {other}\n{log}"),
         }
     }
-    // The main suite, and the ranking and report of what ran, always fit in this budget.
-    for id in ["quick-f32", "rank", "report"] {
+    // The first steps always fit; whatever ran was ranked and reported.
+    for id in ["version", "devices", "devices-json", "calibrate-gpu"] {
         assert_eq!(outcome(&log, id).map(|o| o.0).as_deref(), Some("ok"), "{id}:\n{log}");
     }
-    assert!(total_s(&log) <= REHEARSAL_BUDGET_S as f64 + 5.0, "over budget:\n{log}");
+    let results = result_files(&dir.path().join("out/results"));
+    assert!(!results.is_empty(), "the quick suite finished no run:\n{log}");
+    for id in ["rank", "report"] {
+        assert_eq!(outcome(&log, id).map(|o| o.0).as_deref(), Some("ok"), "{id}:\n{log}");
+    }
+    assert!(total_s(&log) <= REHEARSAL_BUDGET_S as f64 + GRACE_S, "over budget:\n{log}");
     assert!(dir.path().join("out/report.html").is_file());
-    assert!(std::fs::read_to_string(dir.path().join("out/rank.md")).unwrap().contains("load-forecast"));
-    assert!(result_files(&dir.path().join("out/results")).len() >= 11, "{log}");
+    assert!(std::fs::read_to_string(dir.path().join("out/rank.md")).unwrap().contains("load-forecast"), "{log}");
+    if o.status.code() == Some(3) {
+        assert!(!log.contains("skipped: none"), "exit 3 without a skipped or stopped step:\n{log}");
+    }
 }
 
 #[test]
@@ -109,7 +125,7 @@ fn a_package_is_verified_and_unpacked_and_steps_that_do_not_fit_the_budget_are_s
     assert_eq!(sums.lines().count(), 2, "{sums}");
     assert!(sums.lines().nth(1).unwrap().ends_with("  wattbench"), "{sums}");
 
-    let o = validate(dir.path(), &["run", "pkg/wattbench-x86_64-linux.xz", "out", "--budget", "12"]);
+    let o = validate(dir.path(), &["run", "pkg/wattbench-x86_64-linux.xz", "out", "--budget", "20"]);
     let log = std::fs::read_to_string(dir.path().join("out/validate.log")).unwrap_or_default();
     assert_eq!(o.status.code(), Some(3), "{log}{}", stderr(&o));
     assert!(log.contains("verified against pkg/wattbench-x86_64-linux.xz.sha256"), "{log}");
@@ -120,9 +136,10 @@ fn a_package_is_verified_and_unpacked_and_steps_that_do_not_fit_the_budget_are_s
         assert!(log.contains(&format!("SKIPPED {id}: needs about ")), "{id}:\n{log}");
         assert!(!log.contains(&format!("=== {id} ")), "{id} started:\n{log}");
     }
-    assert!(log.contains("of the 12 s budget (keeping 10 s for rank and report)"), "{log}");
+    assert!(log.contains("of the 20 s budget (keeping 10 s for rank and report)"), "{log}");
     assert!(log.contains("SKIPPED rank, report: no result files"), "{log}");
-    assert!(log.contains("skipped: calibrate-gpu quick-f32"), "{log}");
+    let skipped = log.lines().find(|l| l.starts_with("skipped: ")).unwrap_or_default();
+    assert!(skipped.contains("calibrate-gpu quick-f32 quick-bf16 lstm-reference llm-gpu-short"), "{log}");
 }
 
 #[test]
