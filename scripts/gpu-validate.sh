@@ -245,18 +245,25 @@ scenarios = ["offline"]
 batch_sizes = [8]
 params = { $LLM_MODEL, requests = 16 }
 EOF
-# Rehearsal substitute of lstm-reference: its Burn runs (the fused kernel needs CUDA).
-cat >"$OUT/suites/lstm-reference-burn.toml" <<EOF
-name = "lstm-reference-burn"
-description = "the Burn half of lstm-reference (rehearsal on the CPU)"
-[defaults]
-devices = ["cpu"]
-[[run]]
-workload = "load-forecast"
-scenarios = ["single-stream", "offline"]
-batch_sizes = [1, 256]
-params = { weights = "reference:load-forecast-quick" }
-EOF
+# lstm-reference's two meaningful pairs (latency at batch 1, throughput at
+# batch 256), Burn beside the fused kernel with the same weights; the
+# built-in suite also runs the cross product (8 runs). The rehearsal runs the
+# Burn half only (the fused kernel needs CUDA).
+{
+  echo 'name = "lstm-reference-short"'
+  echo 'description = "load-forecast in Burn beside the fused CUDA kernel: single-stream b1, offline b256"'
+  echo '[defaults]'
+  echo "devices = [\"$DEV\"]"
+  engines=('' ', engine = "fused-cuda"')
+  [ "$REHEARSE" = 1 ] && engines=('')
+  for engine in "${engines[@]}"; do
+    for sb in 'single-stream 1' 'offline 256'; do
+      set -- $sb
+      printf '[[run]]\nworkload = "load-forecast"\nscenarios = ["%s"]\nbatch_sizes = [%s]\n' "$1" "$2"
+      printf 'params = { weights = "reference:load-forecast-quick"%s }\n' "$engine"
+    done
+  done
+} >"$OUT/suites/lstm-reference-short.toml"
 
 RES="$OUT/results"
 STATUS=0 SKIPPED=() PLAN=()
@@ -305,17 +312,14 @@ step devices 3 -- "$BIN" devices
 step devices-json 3 -- "$BIN" devices --json
 if [ "$FULL" = 0 ]; then
   cuda_or calibrate-gpu
-  step calibrate-gpu 25 -- "$BIN" calibrate --device "$DEV" --seconds 2 --idle-s 3
+  step calibrate-gpu 20 -- "$BIN" calibrate --device "$DEV" --seconds 2 --idle-s 3
   fit_window_to_counter
   step quick-f32 "$(est_runs 11)" -- "$BIN" run --suite quick --device "$DEV" --precision f32 "${SHORT[@]}" --results "$RES"
   cuda_or quick-bf16
   step quick-bf16 "$(est_runs 3)" -- "$BIN" run --suite "$OUT/suites/quick-bf16.toml" "${SHORT[@]}" --results "$RES"
-  if [ "$REHEARSE" = 1 ]; then
-    cuda_or lstm-reference
-    step lstm-reference "$(est_runs 2)" -- "$BIN" run --suite "$OUT/suites/lstm-reference-burn.toml" "${SHORT[@]}" --results "$RES"
-  else
-    step lstm-reference "$(est_runs 4)" -- "$BIN" run --suite lstm-reference "${SHORT[@]}" --results "$RES"
-  fi
+  cuda_or lstm-reference
+  step lstm-reference "$(est_runs "$( [ "$REHEARSE" = 1 ] && echo 2 || echo 4 )")" -- \
+    "$BIN" run --suite "$OUT/suites/lstm-reference-short.toml" "${SHORT[@]}" --results "$RES"
   cuda_or llm-gpu-short
   step llm-gpu-short "$(( $(est_runs 1) + 30 ))" -- "$BIN" run --suite "$OUT/suites/llm-gpu-short.toml" \
     --min-duration-s "$WINDOW" --trials 1 --warmup-s "$WARMUP" --idle-s "$IDLE" --results "$RES"
@@ -327,9 +331,9 @@ else
   step quick-f32 480 -- "$BIN" run --suite quick --device "$DEV" --results "$RES"
   step harness 120 -- "$BIN" run --suite harness --results "$RES"
   if [ "$REHEARSE" = 1 ]; then
-    step lstm-reference 120 -- "$BIN" run --suite "$OUT/suites/lstm-reference-burn.toml" --results "$RES"
+    step lstm-reference 120 -- "$BIN" run --suite "$OUT/suites/lstm-reference-short.toml" --results "$RES"
   else
-    step lstm-reference 240 -- "$BIN" run --suite lstm-reference --results "$RES"
+    step lstm-reference 400 -- "$BIN" run --suite lstm-reference --results "$RES"
   fi
   for p in bf16 f16; do
     [ "$REHEARSE" = 1 ] && continue   # the CPU backend runs f32 only
