@@ -42,6 +42,7 @@ now_ms() { date +%s%3N; }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 PKG_NAME=wattbench-x86_64-linux.xz
+NVRTC_PKG=nvrtc-x86_64-linux.tar.xz
 
 # Strips a copy of BIN, checks that it is an x86-64 ELF executable, compresses it.
 package() {
@@ -59,6 +60,14 @@ package() {
   printf '%s  %s\n%s  %s\n' "$(sha256_of "$dir/$PKG_NAME")" "$PKG_NAME" "$(sha256_of "$tmp")" wattbench \
     >"$dir/$PKG_NAME.sha256"
   rm -f "$tmp"
+  # Optional: NVRTC for a node that has none (WATTBENCH_PACKAGE_NVRTC_DIR holds libnvrtc.so.13).
+  if [ -n "${WATTBENCH_PACKAGE_NVRTC_DIR:-}" ]; then
+    local n="${WATTBENCH_PACKAGE_NVRTC_DIR}"
+    [ -f "$n/libnvrtc.so.13" ] || die "$n/libnvrtc.so.13 is missing"
+    (cd "$n" && tar -cf - libnvrtc.so.13 libnvrtc-builtins.so.13.* | xz -6 -c) >"$dir/$NVRTC_PKG" || die "packing NVRTC failed"
+    printf '%s  %s\n' "$(sha256_of "$dir/$NVRTC_PKG")" "$NVRTC_PKG" >>"$dir/$PKG_NAME.sha256"
+    echo "packaged NVRTC from $n: $dir/$NVRTC_PKG ($(stat -c %s "$dir/$NVRTC_PKG") bytes)"
+  fi
   cp "$SELF" "$dir/gpu-validate.sh" 2>/dev/null || true
   echo "packaged $(stat -c %s "$bin") -> $(stat -c %s "$dir/$PKG_NAME") bytes: $dir/$PKG_NAME (sha256 in $PKG_NAME.sha256)"
 }
@@ -109,6 +118,19 @@ find_nvrtc() {
       return
     fi
   done
+  # Last: the NVRTC that was packaged beside the binary, if any (checked against the .sha256).
+  local sums="${PKG_ARG:-}.sha256" want
+  if [ -n "${PKG_ARG:-}" ] && [ -f "$(dirname "$PKG_ARG")/$NVRTC_PKG" ]; then
+    want="$(awk -v n="$NVRTC_PKG" '$2 == n { print $1 }' "$sums")"
+    if [ -n "$want" ] && [ "$(sha256_of "$(dirname "$PKG_ARG")/$NVRTC_PKG")" = "$want" ] && mkdir -p "$OUT/nvrtc" &&
+      xz -dc "$(dirname "$PKG_ARG")/$NVRTC_PKG" | tar -xf - -C "$OUT/nvrtc"; then
+      export LD_LIBRARY_PATH="$OUT/nvrtc${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+      NVRTC_NOTE="nvrtc: none on this node; unpacked the packaged $NVRTC_PKG (sha256 verified) into $OUT/nvrtc"
+      return
+    fi
+    NVRTC_NOTE="nvrtc: NOT FOUND, and the packaged $NVRTC_PKG failed its sha256 check or could not be unpacked"
+    return
+  fi
   NVRTC_NOTE="nvrtc: NOT FOUND (GPU calibration, the fused kernel and Burn's CUDA backend need it)"
 }
 
@@ -154,7 +176,7 @@ LOG="$OUT/validate.log"
 log() { echo "$*" | tee -a "$LOG"; }
 
 case "$BIN_ARG" in
-  *.xz) unpack "$BIN_ARG" "$OUT/bin"; BIN="$OUT/bin/wattbench"
+  *.xz) unpack "$BIN_ARG" "$OUT/bin"; BIN="$OUT/bin/wattbench"; PKG_ARG="$BIN_ARG"
         log "binary: $BIN_ARG verified against $BIN_ARG.sha256 and unpacked to $BIN (sha256 $(sha256_of "$BIN"))" ;;
   *) [ -x "$BIN_ARG" ] || die "$BIN_ARG is not an executable file"
      BIN="$(cd "$(dirname "$BIN_ARG")" && pwd)/$(basename "$BIN_ARG")"
