@@ -66,7 +66,7 @@ fn find_ptxas() -> Option<PathBuf> {
 fn parse_ptxas(text: &str, arch: &str) -> Vec<KernelResources> {
     let number_before = |line: &str, word: &str| -> Option<u32> {
         let at = line.find(word)?;
-        line[..at].split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).next_back()?.parse().ok()
+        line[..at].split(|c: char| !c.is_ascii_digit()).rfind(|s| !s.is_empty())?.parse().ok()
     };
     let mut out: Vec<KernelResources> = Vec::new();
     for line in text.lines() {
