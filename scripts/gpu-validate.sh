@@ -347,7 +347,7 @@ if [ "$FULL" = 0 ]; then
     --min-duration-s "$WINDOW" --trials 1 --warmup-s "$WARMUP" --idle-s "$IDLE" --results "$RES"
   step calibrate-cpu 8 -- "$BIN" calibrate --device cpu --seconds 1 --idle-s 1
 else
-  cuda_or "the full profile's CUDA steps"
+  cuda_or "each CUDA step (calibrate-gpu, lstm-reference, llm-gpu, standard)"
   step calibrate-gpu 40 -- "$BIN" calibrate --device "$DEV"
   step calibrate-cpu 20 -- "$BIN" calibrate --device cpu --seconds 2
   step quick-f32 480 -- "$BIN" run --suite quick --device "$DEV" --results "$RES"
