@@ -122,8 +122,11 @@ find_nvrtc() {
   local sums="${PKG_ARG:-}.sha256" want
   if [ -n "${PKG_ARG:-}" ] && [ -f "$(dirname "$PKG_ARG")/$NVRTC_PKG" ]; then
     want="$(awk -v n="$NVRTC_PKG" '$2 == n { print $1 }' "$sums")"
-    if [ -n "$want" ] && [ "$(sha256_of "$(dirname "$PKG_ARG")/$NVRTC_PKG")" = "$want" ] && mkdir -p "$OUT/nvrtc" &&
-      xz -dc "$(dirname "$PKG_ARG")/$NVRTC_PKG" | tar -xf - -C "$OUT/nvrtc"; then
+    local tarball
+    tarball="$(dirname "$PKG_ARG")/$NVRTC_PKG"
+    if [ -n "$want" ] && [ "$(sha256_of "$tarball")" = "$want" ] && mkdir -p "$OUT/nvrtc" &&
+      { if command -v xz >/dev/null 2>&1; then xz -dc "$tarball" | tar -xf - -C "$OUT/nvrtc"; else
+          python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$tarball" "$OUT/nvrtc"; fi; }; then
       export LD_LIBRARY_PATH="$OUT/nvrtc${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
       NVRTC_NOTE="nvrtc: none on this node; unpacked the packaged $NVRTC_PKG (sha256 verified) into $OUT/nvrtc"
       return
