@@ -201,8 +201,9 @@ if [ "$REHEARSE" = 0 ]; then
   log "$NVRTC_NOTE"
 fi
 
-# Shortened run settings of the budget profile: windows of at least 5 s on
-# the GPU keep 2 x period / window under 2% for a 100 ms counter.
+# Shortened run settings of the budget profile: windows of 5 s keep
+# 2 x period / window at or under 2% for a counter of 50 ms or faster;
+# fit_window_to_counter lengthens them for a slower one.
 IDLE=1 WARMUP=1 COOLDOWN=0.5
 set_short() { SHORT=(--min-duration-s "$WINDOW" --trials "$TRIALS" --warmup-s "$WARMUP" --idle-s "$IDLE" --cooldown-s "$COOLDOWN"); }
 set_short
