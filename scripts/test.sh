@@ -14,5 +14,6 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "note: chromium is not installed; the browser check will say it skipped"
   fi
 fi
+. scripts/ci/cuda-kernels.sh   # NVRTC and ptxas for the CUDA kernel compile check
 bash scripts/ci/slurm.sh # a real Slurm cluster on localhost runs the job-array script (or says why it skipped)
 exec cargo test --workspace --locked

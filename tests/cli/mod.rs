@@ -5,6 +5,7 @@ mod concurrent_runs;
 mod devices;
 mod energy_qa;
 mod fleet_report;
+mod gpu_validate;
 mod hostile;
 mod interrupt;
 mod list;

@@ -5,15 +5,16 @@
 //! missing, so [`CudaDeviceHandle::open`] checks both libraries first and
 //! reports [`CudaError::NoDevice`] or [`CudaError::NoNvrtc`] instead.
 
+mod compile;
 mod lstm;
 mod probes;
 
+pub use compile::{compile_cubin_for, compile_ptx_for, nvrtc_available, KernelSource, KERNEL_SOURCES};
 pub use lstm::FusedLstm;
 pub use probes::{
     probe_copy, probe_fma_fp16, probe_fma_fp32, probe_tensor_f16, probe_triad, sustain_fma_fp32, ProbeResult,
 };
 
-use std::ffi::{c_char, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
@@ -22,9 +23,7 @@ use cudarc::driver::sys::cudaError_enum::{
 };
 use cudarc::driver::sys::CUdevice_attribute;
 use cudarc::driver::{CudaContext, CudaModule, CudaStream, DriverError};
-use cudarc::nvrtc::{
-    compile_ptx_with_opts, result as nvrtc_result, sys as nvrtc_sys, CompileError, CompileOptions, Ptx,
-};
+use cudarc::nvrtc::{sys as nvrtc_sys, Ptx};
 use thiserror::Error;
 
 /// Source of the roofline probe kernels.
@@ -63,16 +62,6 @@ fn one_line(s: &str) -> String {
 impl From<DriverError> for CudaError {
     fn from(e: DriverError) -> Self {
         CudaError::Driver(one_line(&e.to_string()))
-    }
-}
-
-fn compile_error(what: &str, e: CompileError) -> CudaError {
-    match e {
-        CompileError::CompileError { nvrtc, options, log } => CudaError::Compile(format!(
-            "{what}: {nvrtc} with options {options:?}: {}",
-            one_line(&log.to_string_lossy())
-        )),
-        other => CudaError::Compile(format!("{what}: {}", one_line(&other.to_string()))),
     }
 }
 
@@ -143,54 +132,16 @@ impl CudaDeviceHandle {
     /// Compiles to PTX for `compute_XY` and lets the driver JIT it; if the
     /// driver is older than NVRTC's PTX version, compiles a `sm_XY` cubin instead.
     fn build(&self, text: &str, name: &str) -> Result<Arc<CudaModule>, CudaError> {
-        let (major, minor) = self.cc;
-        let opts = CompileOptions {
-            options: vec![format!("--gpu-architecture=compute_{major}{minor}")],
-            name: Some(name.into()),
-            ..Default::default()
-        };
-        let ptx = compile_ptx_with_opts(text, opts).map_err(|e| compile_error(name, e))?;
+        let ptx = compile_ptx_for(text, name, self.cc)?;
         match self.ctx.load_module(ptx) {
             Ok(m) => Ok(m),
             Err(DriverError(UNSUPPORTED_PTX_VERSION | INVALID_PTX)) => {
-                let cubin = compile_cubin(text, name, &format!("sm_{major}{minor}"))?;
+                let cubin = compile_cubin_for(text, name, self.cc)?;
                 Ok(self.ctx.load_module(Ptx::from_binary(cubin))?)
             }
             Err(e) => Err(e.into()),
         }
     }
-}
-
-/// Compiles `text` straight to a cubin for a real architecture `arch`.
-fn compile_cubin(text: &str, name: &str, arch: &str) -> Result<Vec<u8>, CudaError> {
-    let nul = |_| CudaError::Compile(format!("{name}: source contains a NUL byte"));
-    let (src, cname) = (CString::new(text).map_err(nul)?, CString::new(name).map_err(nul)?);
-    let prog = nvrtc_result::create_program(&src, Some(cname.as_c_str()))
-        .map_err(|e| CudaError::Compile(format!("{name}: {e}")))?;
-    let opts = [format!("--gpu-architecture={arch}")];
-    // SAFETY: `prog` was just created and is destroyed once, below.
-    let out = unsafe {
-        match nvrtc_result::compile_program(prog, &opts) {
-            Err(e) => {
-                let log = nvrtc_result::get_program_log(prog).unwrap_or_default();
-                let log = one_line(&String::from_utf8_lossy(
-                    &log.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect::<Vec<_>>(),
-                ));
-                Err(CudaError::Compile(format!("{name}: {e} with options {opts:?}: {log}")))
-            }
-            Ok(()) => {
-                let mut size = 0usize;
-                let r = nvrtc_sys::nvrtcGetCUBINSize(prog, &mut size).result();
-                let mut bin = vec![0u8; size];
-                r.and_then(|()| nvrtc_sys::nvrtcGetCUBIN(prog, bin.as_mut_ptr().cast::<c_char>()).result())
-                    .map(|()| bin)
-                    .map_err(|e| CudaError::Compile(format!("{name}: reading the cubin: {e}")))
-            }
-        }
-    };
-    // SAFETY: `prog` is valid and not used after this.
-    let _ = unsafe { nvrtc_result::destroy_program(prog) };
-    out
 }
 
 #[cfg(test)]
