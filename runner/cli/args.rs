@@ -36,6 +36,17 @@ pub enum Command {
     Report(ReportArgs),
     /// Measure a device's peak compute, memory bandwidth and power once, for rooflines.
     Calibrate(CalibrateArgs),
+    /// The wattbench side of the peer benchmark (scripts/peers/): line commands on stdin.
+    #[command(hide = true)]
+    PeerServe(PeerServeArgs),
+}
+
+/// `wattbench peer-serve` (hidden; driven by `scripts/peers/peer_bench.py`).
+#[derive(Debug, Args)]
+pub struct PeerServeArgs {
+    /// Folder of real data files, as for `run`.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// `wattbench calibrate`.
