@@ -116,15 +116,22 @@ def main():
     ap.add_argument("--seconds", type=float, default=0.4, help="length of one timed stretch")
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="PyTorch intra-op threads")
     ap.add_argument("--trace", action="store_true", help="also time PyTorch's traced and frozen TorchScript model")
-    ap.add_argument("--params", default="{}", help="extra wattbench parameters (JSON) for every workload")
+    ap.add_argument(
+        "--engine",
+        default="burn",
+        help="wattbench engine of the workloads that have more than one (load-forecast, mine-gas): burn or fused-cpu",
+    )
     ap.add_argument("--json", help="write every timing to this file")
+    ap.add_argument("--check-only", action="store_true", help="only check that the outputs agree; time nothing")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
     workloads = [w for w in args.workloads.split(",") if w]
     batches = [int(b) for b in args.batches.split(",")]
-    extra = json.loads(args.params)
-    print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads, cpu count {os.cpu_count()}")
+    print(
+        f"# torch {torch.__version__}, {torch.get_num_threads()} threads, cpu count {os.cpu_count()}; "
+        f"wattbench engine of the recurrent workloads: {args.engine}"
+    )
 
     wb = Wattbench(args.wattbench)
     tmp = tempfile.mkdtemp(prefix="wattbench-peers-")
@@ -132,7 +139,9 @@ def main():
     agree = {}
     try:
         for w in workloads:
-            params = dict({"weights": f"reference:{w}-quick"}, **extra)
+            params = {"weights": f"reference:{w}-quick"}
+            if w in ("load-forecast", "mine-gas"):
+                params["engine"] = args.engine
             wb.ask(f"prepare {w} {w} {json.dumps(params)}")
             prefix = os.path.join(tmp, w)
             wb.ask(f"probe {w} 64 {prefix}")
@@ -150,6 +159,8 @@ def main():
                     traced = torch.jit.freeze(torch.jit.trace(model, torch.from_numpy(pool[:1])))
             engines[w] = (model, traced, pool)
 
+        if args.check_only:
+            return 0
         timings = {}
         for w in workloads:
             model, traced, pool = engines[w]
