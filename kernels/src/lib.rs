@@ -7,3 +7,4 @@
 pub mod cpu_probes;
 pub mod cuda;
 pub mod lstm;
+pub mod rnn_cpu;

@@ -40,6 +40,17 @@ pub enum Command {
     /// escaped panic is reported as a bug in one line with its exit code.
     #[command(hide = true, name = "internal-panic-test")]
     InternalPanicTest,
+    /// The wattbench side of the peer benchmark (scripts/peers/): line commands on stdin.
+    #[command(hide = true)]
+    PeerServe(PeerServeArgs),
+}
+
+/// `wattbench peer-serve` (hidden; driven by `scripts/peers/peer_bench.py`).
+#[derive(Debug, Args)]
+pub struct PeerServeArgs {
+    /// Folder of real data files, as for `run`.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// `wattbench calibrate`.

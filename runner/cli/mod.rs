@@ -6,6 +6,7 @@ mod args;
 mod calibrate_cmd;
 mod devices_cmd;
 mod list_cmd;
+mod peer_cmd;
 mod run_cmd;
 
 mod report_cmd;
@@ -32,6 +33,7 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Merge(args) => analysis_cmd::merge_cmd(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Calibrate(args) => calibrate_cmd::calibrate(args),
+        Command::PeerServe(args) => peer_cmd::peer_serve(args),
         Command::InternalPanicTest => panic!("deliberate panic outside every guard (internal-panic-test)"),
     }
 }

@@ -39,7 +39,7 @@ pub use error::WorkloadError;
 pub use registry::{catalogue, prepare, train, validate_params};
 pub use training::{EpochReport, TrainCard, TrainOptions};
 pub use workload::{
-    DataCard, GenerationTally, ModelCard, PreparedWorkload, QualityReport, WeightsSource, WorkloadInfo,
+    DataCard, GenerationTally, ModelCard, PreparedWorkload, Probe, QualityReport, WeightsSource, WorkloadInfo,
 };
 
 /// Where a workload finds files named relatively in its parameters.

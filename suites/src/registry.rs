@@ -134,6 +134,7 @@ pub fn prepare<B: Backend>(
             match p.engine {
                 load_forecast::Engine::Burn => Ok(Box::new(load_forecast::prepare::<B>(&p, ctx, device)?)),
                 load_forecast::Engine::FusedCuda => Ok(Box::new(load_forecast::fused::prepare(&p, ctx)?)),
+                load_forecast::Engine::FusedCpu => Ok(Box::new(load_forecast::fused_cpu::prepare(&p, ctx)?)),
             }
         }
         fault_detect::ID => {

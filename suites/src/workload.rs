@@ -181,4 +181,23 @@ pub trait PreparedWorkload {
     fn answer_score(&self) -> Option<crate::energy_qa::AnswerScore> {
         None
     }
+    /// For comparisons with other engines: the inputs of `samples` exactly as
+    /// the model receives them, and the model's outputs for them. `None` for
+    /// workloads without one fixed-shape input tensor (the LLM, the no-op).
+    fn probe(&mut self, _samples: &[usize]) -> Option<Result<Probe, WorkloadError>> {
+        None
+    }
+}
+
+/// One batch's inputs and outputs, on the host (see [`PreparedWorkload::probe`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Probe {
+    /// Shape of the input tensor, batch first.
+    pub input_shape: Vec<usize>,
+    /// The input tensor, row-major.
+    pub inputs: Vec<f32>,
+    /// Shape of the output tensor, batch first.
+    pub output_shape: Vec<usize>,
+    /// The output tensor, row-major.
+    pub outputs: Vec<f32>,
 }

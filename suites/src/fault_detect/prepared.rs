@@ -13,7 +13,7 @@ use crate::error::WorkloadError;
 use crate::fingerprint;
 use crate::reference;
 use crate::training::TrainCard;
-use crate::workload::{DataCard, ModelCard, PreparedWorkload, QualityReport, WeightsSource};
+use crate::workload::{DataCard, ModelCard, PreparedWorkload, Probe, QualityReport, WeightsSource};
 use crate::PrepareContext;
 
 /// The reference weights whose accuracy defines the gate.
@@ -190,6 +190,15 @@ impl<B: Backend> PreparedWorkload for PreparedFaultDetect<B> {
     }
     fn data_card(&self) -> &DataCard {
         &self.data_card
+    }
+    fn probe(&mut self, samples: &[usize]) -> Option<Result<Probe, WorkloadError>> {
+        let outputs = match logits(&self.model, &self.test, samples, &mut self.batch, &self.device) {
+            Ok(o) => o,
+            Err(e) => return Some(Err(e)),
+        };
+        let inputs: Vec<f32> = samples.iter().flat_map(|&i| self.test.input(i % self.test.n.max(1)).to_vec()).collect();
+        let input_shape = vec![samples.len(), CHANNELS, self.test.samples];
+        Some(Ok(Probe { input_shape, inputs, output_shape: vec![samples.len(), CLASSES], outputs }))
     }
 }
 

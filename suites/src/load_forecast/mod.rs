@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod calendar;
 pub mod ett;
 pub mod fused;
+pub mod fused_cpu;
 pub mod model;
 pub mod normaliser;
 pub mod params;

@@ -22,6 +22,9 @@ pub enum Engine {
     Burn,
     /// The fused CUDA reference kernel (one layer; CUDA devices only).
     FusedCuda,
+    /// The fused CPU engine (`kernels/src/rnn_cpu.rs`): whole-sequence input
+    /// projections, one product per step, fused gate arithmetic.
+    FusedCpu,
 }
 
 /// Every knob of the load-forecast workload, with defaults for the `quick` size.

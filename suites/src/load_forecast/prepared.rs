@@ -9,7 +9,7 @@ use super::model::LoadForecaster;
 use super::params::LoadForecastParams;
 use super::staging::{stage, Staged};
 use crate::error::WorkloadError;
-use crate::workload::{DataCard, ModelCard, PreparedWorkload, QualityReport, WeightsSource};
+use crate::workload::{DataCard, ModelCard, PreparedWorkload, Probe, QualityReport, WeightsSource};
 use crate::PrepareContext;
 
 /// The load forecaster ready to run on backend `B`.
@@ -86,6 +86,17 @@ impl<B: Backend> PreparedWorkload for PreparedLoadForecast<B> {
 
     fn data_card(&self) -> &DataCard {
         &self.data_card
+    }
+
+    fn probe(&mut self, samples: &[usize]) -> Option<Result<Probe, WorkloadError>> {
+        let mut inputs = Vec::new();
+        let input_shape = self.staged.gather(false, samples, &mut inputs).to_vec();
+        let outputs = match self.forecast(false, samples) {
+            Ok(o) => o,
+            Err(e) => return Some(Err(e)),
+        };
+        let output_shape = vec![samples.len(), outputs.len() / samples.len().max(1)];
+        Some(Ok(Probe { input_shape, inputs, output_shape, outputs }))
     }
 }
 

@@ -2,6 +2,7 @@
 //! minutes, forecast from a window of the face's sensors by a GRU; data
 //! from a face simulator (cutting, desorption, ventilation, surges).
 
+pub mod fused_cpu;
 pub mod generator;
 pub mod model;
 
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::dataset::Dataset;
 use crate::error::WorkloadError;
 use crate::tensor_workload::quality::score_values;
-use crate::tensor_workload::{ModelShape, QualityMetric, Split, TensorSpec};
+use crate::tensor_workload::{HostEngine, ModelShape, QualityMetric, Split, TensorSpec};
 use crate::PrepareContext;
 use generator::MineGasConfig;
 use model::GruForecaster;
@@ -39,6 +40,8 @@ pub struct MineGasParams {
     pub layers: usize,
     /// Optional weights: a Burn named-MessagePack file, or `reference:NAME`.
     pub weights: Option<String>,
+    /// What executes the model: `burn` (default) or `fused-cpu` (CPU runs only).
+    pub engine: fused_cpu::Engine,
 }
 
 impl Default for MineGasParams {
@@ -53,6 +56,7 @@ impl Default for MineGasParams {
             hidden: 32,
             layers: 2,
             weights: None,
+            engine: fused_cpu::Engine::Burn,
         }
     }
 }
@@ -110,6 +114,32 @@ impl TensorSpec for MineGas {
     fn baseline(p: &Self::Params, _train: Option<&Dataset>, test: &Dataset) -> Option<f64> {
         score_values(&generator::baseline(&p.config(), test), test, &Self::metric(p))
     }
+    fn host_engine<B: Backend>(
+        p: &Self::Params,
+        model: &Self::Model<B>,
+        ctx: &PrepareContext,
+    ) -> Result<Option<Box<dyn HostEngine>>, WorkloadError> {
+        match p.engine {
+            fused_cpu::Engine::Burn => Ok(None),
+            fused_cpu::Engine::FusedCpu if ctx.cuda_ordinal.is_some() => Err(WorkloadError::BadParameter {
+                workload: ID.into(),
+                name: "engine".into(),
+                reason: "the fused CPU engine runs only on the CPU (use --device cpu)".into(),
+            }),
+            fused_cpu::Engine::FusedCpu => {
+                Ok(Some(Box::new(fused_cpu::FusedGru::new(model, generator::CHANNELS, p.past)?)))
+            }
+        }
+    }
+    /// Every parameter but the weights and the engine (engines compute the same model).
+    fn gate_key(p: &Self::Params) -> serde_json::Value {
+        let mut v = serde_json::to_value(p).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.remove("weights");
+            map.remove("engine");
+        }
+        v
+    }
 }
 
 #[cfg(test)]
@@ -127,5 +157,37 @@ mod tests {
         let m = MineGas::init::<Flex>(&p, &device);
         assert_eq!(m.num_params() as u64, MineGas::shape(&p).parameters);
         assert_eq!(m.forward(Tensor::zeros([3, 8, 60], &device)).dims(), [3, 10]);
+    }
+
+    #[test]
+    fn the_fused_cpu_engine_gives_burns_outputs_and_quality() {
+        use crate::tensor_workload::prepare;
+        use crate::workload::PreparedWorkload;
+        let ctx = PrepareContext::default();
+        let device = Default::default();
+        let quick =
+            |engine| MineGasParams { weights: Some("reference:mine-gas-quick".into()), engine, ..Default::default() };
+        let mut fused = prepare::<MineGas, Flex>(&quick(fused_cpu::Engine::FusedCpu), &ctx, &device).unwrap();
+        let mut burn = prepare::<MineGas, Flex>(&quick(fused_cpu::Engine::Burn), &ctx, &device).unwrap();
+        for n in [1, 37] {
+            let samples: Vec<usize> = (0..n).collect();
+            let (a, b) = (fused.probe(&samples).unwrap().unwrap(), burn.probe(&samples).unwrap().unwrap());
+            assert_eq!(a.output_shape, b.output_shape);
+            let worst = a.outputs.iter().zip(&b.outputs).map(|(x, y)| (x - y).abs()).fold(0.0f32, f32::max);
+            assert!(worst < 1e-5, "batch {n}: largest difference {worst}");
+        }
+        let (qa, qb) = (fused.accuracy().unwrap(), burn.accuracy().unwrap());
+        assert!((qa.value - qb.value).abs() <= 1e-5 * qb.value.abs(), "metric {} vs {}", qa.value, qb.value);
+        assert_eq!(qa.threshold, qb.threshold, "the reference gate applies to both engines");
+        assert!(qa.threshold.is_some());
+        assert_eq!(fused.model_card().architecture.get("engine").map(String::as_str), Some(fused_cpu::ENGINE));
+    }
+
+    #[test]
+    fn the_fused_cpu_engine_refuses_a_cuda_device() {
+        let p = MineGasParams { engine: fused_cpu::Engine::FusedCpu, ..Default::default() };
+        let ctx = PrepareContext { cuda_ordinal: Some(0), ..Default::default() };
+        let err = crate::tensor_workload::prepare::<MineGas, Flex>(&p, &ctx, &Default::default()).err().unwrap();
+        assert!(err.to_string().contains("runs only on the CPU"), "{err}");
     }
 }

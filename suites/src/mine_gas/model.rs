@@ -13,8 +13,8 @@ use crate::tensor_workload::Net;
 /// The forecaster, generic over the Burn backend.
 #[derive(Module, Debug)]
 pub struct GruForecaster<B: Backend> {
-    layers: Vec<Gru<B>>,
-    head: Linear<B>,
+    pub(crate) layers: Vec<Gru<B>>,
+    pub(crate) head: Linear<B>,
 }
 
 impl<B: Backend> GruForecaster<B> {

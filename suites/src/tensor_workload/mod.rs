@@ -12,7 +12,7 @@ pub mod trainer;
 mod reference_tests;
 
 pub use prepared::{prepare, PreparedTensor};
-pub use spec::{ModelShape, Net, QualityMetric, Split, TensorSpec};
+pub use spec::{HostEngine, ModelShape, Net, QualityMetric, Split, TensorSpec};
 pub use trainer::train;
 
 use crate::workload::WorkloadInfo;

@@ -7,12 +7,12 @@ use burn::tensor::backend::Backend;
 use burn::tensor::{Tensor, TensorData};
 
 use super::quality::{self, Score};
-use super::spec::{Net, Split, TensorSpec};
+use super::spec::{HostEngine, Net, Split, TensorSpec};
 use crate::dataset::Dataset;
 use crate::error::WorkloadError;
 use crate::fingerprint;
 use crate::weights::load_weights;
-use crate::workload::{DataCard, ModelCard, PreparedWorkload, QualityReport, WeightsSource};
+use crate::workload::{DataCard, ModelCard, PreparedWorkload, Probe, QualityReport, WeightsSource};
 use crate::PrepareContext;
 
 /// Samples per forward pass of the accuracy pass.
@@ -68,6 +68,7 @@ pub struct PreparedTensor<S: TensorSpec, B: Backend> {
     model_card: ModelCard,
     data_card: DataCard,
     staging: Vec<f32>,
+    host: Option<Box<dyn HostEngine>>,
     spec: PhantomData<S>,
 }
 
@@ -94,8 +95,9 @@ pub fn prepare<S: TensorSpec, B: Backend>(
         Some(spec) => load_weights(model, spec, ctx, device)?,
         None => (model, WeightsSource::RandomInit { seed: S::seed(p) }),
     };
+    let host = S::host_engine::<B>(p, &model, ctx)?;
     let outputs = test.targets.outputs_per_sample();
-    let model_card = ModelCard {
+    let mut model_card = ModelCard {
         parameters: shape.parameters,
         flops_per_sample: shape.flops_per_sample,
         bytes_per_sample: 4 * (test.input_len() + outputs) as u64,
@@ -104,6 +106,9 @@ pub fn prepare<S: TensorSpec, B: Backend>(
         weights,
         architecture: shape.architecture,
     };
+    if let Some(h) = &host {
+        model_card.architecture.insert("engine".into(), h.name().into());
+    }
     let data_card = DataCard { source, sha256, performance_samples: test.n, test_samples: test.n };
     Ok(PreparedTensor {
         reference_metric: quality::reference_metric::<S>(p),
@@ -115,8 +120,25 @@ pub fn prepare<S: TensorSpec, B: Backend>(
         model_card,
         data_card,
         staging: Vec::new(),
+        host,
         spec: PhantomData,
     })
+}
+
+impl<S: TensorSpec, B: Backend> PreparedTensor<S, B> {
+    /// The outputs for `indices` of the test split, from the host engine where there is one, else from Burn.
+    fn forward(&mut self, indices: &[usize]) -> Result<Vec<f32>, WorkloadError> {
+        match &mut self.host {
+            Some(engine) => {
+                self.staging.clear();
+                for &i in indices {
+                    self.staging.extend_from_slice(self.test.input(i % self.test.n.max(1)));
+                }
+                engine.forward(&self.staging, indices.len())
+            }
+            None => outputs(&self.model, &self.test, indices, &mut self.staging, &self.device),
+        }
+    }
 }
 
 impl<S: TensorSpec, B: Backend> PreparedWorkload for PreparedTensor<S, B> {
@@ -124,7 +146,7 @@ impl<S: TensorSpec, B: Backend> PreparedWorkload for PreparedTensor<S, B> {
         self.test.n
     }
     fn run(&mut self, samples: &[usize]) -> Result<(), WorkloadError> {
-        outputs(&self.model, &self.test, samples, &mut self.staging, &self.device).map(|_| ())
+        self.forward(samples).map(|_| ())
     }
     fn sync(&mut self) -> Result<(), WorkloadError> {
         B::sync(&self.device).map_err(|e| WorkloadError::Execution(format!("{e:?}")))
@@ -143,7 +165,17 @@ impl<S: TensorSpec, B: Backend> PreparedWorkload for PreparedTensor<S, B> {
                 samples: 0,
             });
         }
-        let value = evaluate::<S, B, _>(&self.params, &self.model, &self.test, &self.device)?;
+        let value = if self.host.is_some() {
+            let mut score = Score::default();
+            let all: Vec<usize> = (0..self.test.n).collect();
+            for chunk in all.chunks(SCORE_BATCH) {
+                let out = self.forward(chunk)?;
+                score.add(&out, &self.test, chunk)?;
+            }
+            score.value(&metric)?
+        } else {
+            evaluate::<S, B, _>(&self.params, &self.model, &self.test, &self.device)?
+        };
         let (threshold, gate) = quality::gate(&metric, self.reference_metric);
         let lower_is_better = metric.lower_is_better();
         Ok(QualityReport {
@@ -162,5 +194,17 @@ impl<S: TensorSpec, B: Backend> PreparedWorkload for PreparedTensor<S, B> {
     }
     fn data_card(&self) -> &DataCard {
         &self.data_card
+    }
+    fn probe(&mut self, samples: &[usize]) -> Option<Result<Probe, WorkloadError>> {
+        let outputs = match self.forward(samples) {
+            Ok(o) => o,
+            Err(e) => return Some(Err(e)),
+        };
+        let inputs: Vec<f32> = samples.iter().flat_map(|&i| self.test.input(i % self.test.n.max(1)).to_vec()).collect();
+        let n = samples.len();
+        let mut input_shape = vec![n];
+        input_shape.extend_from_slice(&self.test.input_shape);
+        let output_shape = vec![n, outputs.len() / n.max(1)];
+        Some(Ok(Probe { input_shape, inputs, output_shape, outputs }))
     }
 }

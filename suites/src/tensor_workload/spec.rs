@@ -22,6 +22,16 @@ pub trait Net<B: Backend>: Module<B> {
     fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2>;
 }
 
+/// An engine other than Burn that runs a tensor workload's model on the
+/// host, built from the Burn model's weights (a fused CPU engine, say).
+pub trait HostEngine {
+    /// What results name the engine.
+    fn name(&self) -> &str;
+    /// The outputs of `batch` samples whose inputs are `input` (the dataset's
+    /// per-sample layout, concatenated), `[batch][outputs]`.
+    fn forward(&mut self, input: &[f32], batch: usize) -> Result<Vec<f32>, WorkloadError>;
+}
+
 /// Which split of a workload's data to make.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Split {
@@ -168,6 +178,15 @@ pub trait TensorSpec: 'static {
     /// A published figure to compare the reference with, where one exists.
     fn literature(_p: &Self::Params) -> Option<String> {
         None
+    }
+    /// The engine the parameters ask for, where it is not Burn: built from
+    /// the model with its weights loaded (default: always Burn).
+    fn host_engine<B: Backend>(
+        _p: &Self::Params,
+        _model: &Self::Model<B>,
+        _ctx: &PrepareContext,
+    ) -> Result<Option<Box<dyn HostEngine>>, WorkloadError> {
+        Ok(None)
     }
     /// The parameters that must equal the reference's for its gate to apply
     /// (default: every parameter but the weights).

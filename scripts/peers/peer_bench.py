@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Peer benchmark: wattbench's Burn CPU engine beside PyTorch on the same CPU.
+
+For every workload of the quick suite: the same architecture in PyTorch
+(models.py) with the same committed reference weights; the same real test
+inputs (written by `wattbench peer-serve`); a check that both give the same
+outputs; then both timed at batch 1 and 64, interleaved round by round (the
+order alternating) so that the machine's drift hits both; a table of ratios.
+
+A ratio is PyTorch's time per query divided by wattbench's: above 1.0,
+wattbench is faster. Run it through scripts/peers/run.sh, which installs
+what it needs.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+
+import models
+
+WORKLOADS = [
+    "load-forecast",
+    "fault-detect",
+    "transformer-temp",
+    "dispatch-proxy",
+    "nilm",
+    "mine-gas",
+    "pv-forecast",
+    "seismic-facies",
+]
+# Agreement: the largest |wattbench - PyTorch| over all outputs of the probe
+# batch, relative to the largest |output|, must not exceed this.
+TOLERANCE = 1e-4
+
+
+class Wattbench:
+    """A `wattbench peer-serve` process and its line protocol."""
+
+    def __init__(self, binary):
+        self.proc = subprocess.Popen(
+            [binary, "peer-serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+        )
+
+    def ask(self, line):
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        if not answer.startswith("ok"):
+            raise RuntimeError(f"wattbench peer-serve: `{line[:80]}`: {answer or 'no answer (it exited)'}")
+        return answer[3:]
+
+    def close(self):
+        try:
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        self.proc.wait(timeout=30)
+
+
+def torch_timer(model, pool, batch):
+    """A function that runs `queries` queries of `batch` samples of `pool` and returns the seconds."""
+    n = pool.shape[0]
+    starts = list(range(0, n - batch + 1, batch)) or [0]
+    inputs = [torch.from_numpy(pool[s : s + batch]) for s in starts]
+
+    def run(queries):
+        t0 = time.perf_counter()
+        with torch.inference_mode():
+            for q in range(queries):
+                model(inputs[q % len(inputs)]).numpy()
+        return time.perf_counter() - t0
+
+    return run
+
+
+def calibrate(run, seconds):
+    """Queries that take about `seconds` (after one warm-up call)."""
+    run(2)
+    queries = 2
+    while True:
+        t = run(queries)
+        if t >= seconds / 4 or queries >= 1 << 20:
+            return max(2, int(queries * seconds / max(t, 1e-9)))
+        queries *= 4
+
+
+def agreement(wb, model, workload, prefix, probe_n):
+    inputs = np.load(prefix + ".inputs.npy")
+    expected = np.load(prefix + ".outputs.npy")
+    with torch.inference_mode():
+        got = model(torch.from_numpy(inputs)).numpy().reshape(expected.shape)
+        # Batch 1 too: the first few samples one at a time.
+        singles = np.concatenate([model(torch.from_numpy(inputs[i : i + 1])).numpy() for i in range(4)])
+    scale = float(np.max(np.abs(expected))) or 1.0
+    worst = float(np.max(np.abs(got - expected))) / scale
+    worst1 = float(np.max(np.abs(singles.reshape(expected[:4].shape) - expected[:4]))) / scale
+    return inputs, expected, max(worst, worst1)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--wattbench", required=True, help="path of a release build of wattbench")
+    ap.add_argument("--weights-dir", required=True, help="suites/weights of the checkout")
+    ap.add_argument("--workloads", default=",".join(WORKLOADS))
+    ap.add_argument("--batches", default="1,64")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds per configuration")
+    ap.add_argument("--seconds", type=float, default=0.4, help="length of one timed stretch")
+    ap.add_argument("--threads", type=int, default=os.cpu_count(), help="PyTorch intra-op threads")
+    ap.add_argument("--trace", action="store_true", help="also time PyTorch's traced and frozen TorchScript model")
+    ap.add_argument(
+        "--engine",
+        default="burn",
+        help="wattbench engine of the workloads that have more than one (load-forecast, mine-gas): burn or fused-cpu",
+    )
+    ap.add_argument("--json", help="write every timing to this file")
+    ap.add_argument("--check-only", action="store_true", help="only check that the outputs agree; time nothing")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    workloads = [w for w in args.workloads.split(",") if w]
+    batches = [int(b) for b in args.batches.split(",")]
+    print(
+        f"# torch {torch.__version__}, {torch.get_num_threads()} threads, cpu count {os.cpu_count()}; "
+        f"wattbench engine of the recurrent workloads: {args.engine}"
+    )
+
+    wb = Wattbench(args.wattbench)
+    tmp = tempfile.mkdtemp(prefix="wattbench-peers-")
+    engines = {}
+    agree = {}
+    try:
+        for w in workloads:
+            params = {"weights": f"reference:{w}-quick"}
+            if w in ("load-forecast", "mine-gas"):
+                params["engine"] = args.engine
+            wb.ask(f"prepare {w} {w} {json.dumps(params)}")
+            prefix = os.path.join(tmp, w)
+            wb.ask(f"probe {w} 64 {prefix}")
+            out_shape = np.load(prefix + ".outputs.npy").shape
+            model = models.build(w, os.path.join(args.weights_dir, f"{w}-quick.mpk"), out_shape)
+            pool, _, worst = agreement(wb, model, w, prefix, 64)
+            agree[w] = worst
+            status = "ok" if worst <= TOLERANCE else "DISAGREE"
+            print(f"# {w}: outputs agree to {worst:.2e} of the largest output ({status}, tolerance {TOLERANCE:g})")
+            if worst > TOLERANCE:
+                raise SystemExit(f"error: {w}: PyTorch and wattbench disagree ({worst:.3e} > {TOLERANCE:g})")
+            traced = None
+            if args.trace:
+                with torch.inference_mode():
+                    traced = torch.jit.freeze(torch.jit.trace(model, torch.from_numpy(pool[:1])))
+            engines[w] = (model, traced, pool)
+
+        if args.check_only:
+            return 0
+        timings = {}
+        for w in workloads:
+            model, traced, pool = engines[w]
+            for b in batches:
+                runners = {
+                    "wattbench": lambda q, w=w, b=b: float(wb.ask(f"time {w} {b} {q}")),
+                    "torch": torch_timer(model, pool, b),
+                }
+                if traced is not None:
+                    runners["torch-trace"] = torch_timer(traced, pool, b)
+                queries = {k: calibrate(r, args.seconds) for k, r in runners.items()}
+                rows = []
+                for r in range(args.rounds):
+                    order = list(runners) if r % 2 == 0 else list(reversed(runners))
+                    per_query = {k: runners[k](queries[k]) / queries[k] for k in order}
+                    rows.append(per_query)
+                timings[(w, b)] = rows
+                ratios = [row["torch"] / row["wattbench"] for row in rows]
+                print(
+                    f"# {w} b{b}: wattbench {statistics.median(r['wattbench'] for r in rows) * 1e3:.3f} ms, "
+                    f"torch {statistics.median(r['torch'] for r in rows) * 1e3:.3f} ms per query; "
+                    f"ratio per round {' '.join(f'{x:.2f}' for x in ratios)}",
+                    flush=True,
+                )
+    finally:
+        wb.close()
+
+    print()
+    head = "| workload | " + " | ".join(f"wattbench / PyTorch eager, batch {b}" for b in batches)
+    if args.trace:
+        head += " | " + " | ".join(f"wattbench / PyTorch traced, batch {b}" for b in batches)
+    print(head + " |")
+    print("|" + " --- |" * (1 + len(batches) * (2 if args.trace else 1)))
+    logs = {b: [] for b in batches}
+    for w in workloads:
+        cells = []
+        for key in ["torch"] + (["torch-trace"] if args.trace else []):
+            for b in batches:
+                ratios = [row[key] / row["wattbench"] for row in timings[(w, b)]]
+                med = statistics.median(ratios)
+                if key == "torch":
+                    logs[b].append(np.log(med))
+                cells.append(f"{med:.2f} [{min(ratios):.2f}-{max(ratios):.2f}]")
+        print(f"| {w} | " + " | ".join(cells) + " |")
+    print()
+    print(
+        "geometric mean (eager): "
+        + ", ".join(f"batch {b} {float(np.exp(np.mean(v))):.2f}x" for b, v in logs.items())
+    )
+    print(
+        "ratio = PyTorch's time per query / wattbench's (above 1: wattbench faster); "
+        f"median of {args.rounds} interleaved rounds [min-max]"
+    )
+    if args.json:
+        doc = {
+            "torch": torch.__version__,
+            "threads": torch.get_num_threads(),
+            "tolerance": TOLERANCE,
+            "agreement": agree,
+            "timings_s_per_query": {f"{w}/b{b}": rows for (w, b), rows in timings.items()},
+        }
+        with open(args.json, "w") as f:
+            json.dump(doc, f, indent=1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
