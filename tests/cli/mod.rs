@@ -1,6 +1,7 @@
 //! Tests that run the `wattbench` binary.
 
 mod analysis;
+mod check;
 mod devices;
 mod interrupt;
 mod list;
@@ -8,3 +9,4 @@ mod llm;
 mod malformed_suite;
 mod run_results;
 mod support;
+mod train_args;
