@@ -36,7 +36,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
     let mut out = first.record.clone();
     let mut hist = decode_histogram(&first.record.latency_ns.hdr)
         .map_err(|reason| MergeError::Histogram { file: first.path.display().to_string(), reason })?;
-    out.merged_from = vec![first.path.display().to_string()];
+    out.merged_from = vec![wattbench_suites::portable_path(&first.path.display().to_string())];
     let same_method = group.iter().all(|r| r.record.energy.method == first.record.energy.method);
     for r in &group[1..] {
         let file = r.path.display().to_string();
@@ -77,7 +77,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
             (Some(a), Some(b)) => Some(a && b),
             (a, b) => a.or(b),
         };
-        out.merged_from.push(file);
+        out.merged_from.push(wattbench_suites::portable_path(&file));
     }
     let samples = out.samples as f64;
     let measured = same_method && out.energy.method != EnergyMethod::Unmeasured;
