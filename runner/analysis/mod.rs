@@ -10,7 +10,7 @@ mod rank_output;
 
 pub use compare::{compare, Change, CompareReport, Comparison, ConfigKey};
 pub use compare_output::{render_junit, render_markdown, render_table};
-pub use load::{load_file, load_results, LoadError, LoadedResult};
+pub use load::{load_checked, load_file, load_results, parse_result, result_files, LoadError, LoadedResult};
 pub use merge::{merge, MergeError};
 pub use rank::{assign_ranks, rank, ExcludedRun, RankBy, RankedRun, Ranking};
 pub use rank_output::{render as render_rankings, Format};
