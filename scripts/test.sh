@@ -14,4 +14,5 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "note: chromium is not installed; the browser check will say it skipped"
   fi
 fi
+scripts/ci/fuzz.sh  # bounded cargo-fuzz run of every target; skips with the reason where no nightly/cargo-fuzz
 exec cargo test --workspace --locked
