@@ -63,7 +63,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
                 rule: f.rule.clone(),
                 measured: f.measured.clone(),
                 bound: f.bound.clone(),
-                fix: format!("{file}: {}", f.fix),
+                fix: format!("{}: {}", wattbench_suites::portable_path(&file), f.fix),
             }));
         }
         out.generation = match (out.generation.take(), &rec.generation) {
