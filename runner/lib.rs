@@ -12,6 +12,7 @@ pub mod allocator;
 pub mod analysis;
 pub mod backend;
 pub mod calibration;
+pub mod check;
 pub mod cli;
 pub mod device;
 pub mod energy;

@@ -34,6 +34,14 @@ pub enum LoadError {
         /// Its schema version.
         found: u64,
     },
+    /// A derived figure that its raw data contradict (`wattbench check`).
+    #[error("{path}: fails `wattbench check`: {summary}")]
+    Unchecked {
+        /// The file.
+        path: String,
+        /// The fields that disagree, in one line.
+        summary: String,
+    },
     /// Nothing to read.
     #[error("no result files found in {0}")]
     Empty(String),
@@ -83,23 +91,27 @@ pub fn load_file(path: &Path) -> Result<LoadedResult, LoadError> {
     // Only regular files, read no further than their size: never /dev/zero or a FIFO.
     let text = wattbench_suites::regular_file::read_regular(path)
         .map_err(|e| LoadError::Unreadable { path: shown.clone(), reason: e.to_string() })?;
-    let value: serde_json::Value = serde_json::from_slice(&text)
-        .map_err(|e| LoadError::Foreign { path: shown.clone(), reason: format!("invalid JSON: {e}") })?;
-    let version = value
-        .get("schema_version")
-        .and_then(|v| v.as_u64())
-        .ok_or_else(|| LoadError::Foreign { path: shown.clone(), reason: "no schema_version".into() })?;
-    if version != u64::from(SCHEMA_VERSION) {
-        return Err(LoadError::Schema { path: shown, found: version });
-    }
-    let record: RunRecord =
-        serde_json::from_value(value).map_err(|e| LoadError::Foreign { path: shown.clone(), reason: e.to_string() })?;
+    let record = parse_result(&text, &shown)?;
     Ok(LoadedResult { path: path.to_path_buf(), record })
 }
 
-/// Loads every result named: files as they are, folders recursively
+/// Parses the bytes of one result file; `shown` names it in errors.
+pub fn parse_result(bytes: &[u8], shown: &str) -> Result<RunRecord, LoadError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| LoadError::Foreign { path: shown.into(), reason: format!("invalid JSON: {e}") })?;
+    let version = value
+        .get("schema_version")
+        .and_then(|v| v.as_u64())
+        .ok_or_else(|| LoadError::Foreign { path: shown.into(), reason: "no schema_version".into() })?;
+    if version != u64::from(SCHEMA_VERSION) {
+        return Err(LoadError::Schema { path: shown.into(), found: version });
+    }
+    serde_json::from_value(value).map_err(|e| LoadError::Foreign { path: shown.into(), reason: e.to_string() })
+}
+
+/// The result files named: files as they are, folders recursively
 /// (`*.json`, skipping hidden files such as unfinished temporaries).
-pub fn load_results(paths: &[PathBuf]) -> Result<Vec<LoadedResult>, LoadError> {
+pub fn result_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     let mut files = Vec::new();
     for p in paths {
         collect(p, &mut files)?;
@@ -108,5 +120,22 @@ pub fn load_results(paths: &[PathBuf]) -> Result<Vec<LoadedResult>, LoadError> {
         let named = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
         return Err(LoadError::Empty(named));
     }
-    files.iter().map(|f| load_file(f)).collect()
+    Ok(files)
+}
+
+/// Parses one result file and checks that every derived figure follows
+/// from its raw data (see [`crate::check`]).
+pub fn load_checked(path: &Path) -> Result<LoadedResult, LoadError> {
+    let loaded = load_file(path)?;
+    let found = crate::check::check_record(&loaded.record);
+    if !found.is_empty() {
+        return Err(LoadError::Unchecked { path: path.display().to_string(), summary: crate::check::summary(&found) });
+    }
+    Ok(loaded)
+}
+
+/// Loads every result named (see [`result_files`]), each checked: the one
+/// loading path of `rank`, `compare`, `merge` and `report`.
+pub fn load_results(paths: &[PathBuf]) -> Result<Vec<LoadedResult>, LoadError> {
+    result_files(paths)?.iter().map(|f| load_checked(f)).collect()
 }

@@ -40,7 +40,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
     let mut out = first.record.clone();
     let mut hist = decode_histogram(&first.record.latency_ns.hdr)
         .map_err(|reason| MergeError::Histogram { file: first.path.display().to_string(), reason })?;
-    out.merged_from = vec![first.path.display().to_string()];
+    out.merged_from = vec![wattbench_suites::portable_path(&first.path.display().to_string())];
     out.shards = ShardSource::of(&out.merged_from[0], &first.record);
     let same_method = group.iter().all(|r| r.record.energy.method == first.record.energy.method);
     for r in &group[1..] {
@@ -68,7 +68,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
                 rule: f.rule.clone(),
                 measured: f.measured.clone(),
                 bound: f.bound.clone(),
-                fix: format!("{file}: {}", f.fix),
+                fix: format!("{}: {}", wattbench_suites::portable_path(&file), f.fix),
             }));
         }
         out.generation = match (out.generation.take(), &rec.generation) {
@@ -82,6 +82,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
             (Some(a), Some(b)) => Some(a && b),
             (a, b) => a.or(b),
         };
+        let file = wattbench_suites::portable_path(&file);
         out.shards.extend(ShardSource::of(&file, rec));
         out.merged_from.push(file);
     }

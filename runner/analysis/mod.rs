@@ -12,7 +12,7 @@ mod rank_output;
 
 pub use compare::{compare, Change, CompareReport, Comparison, ConfigKey};
 pub use compare_output::{render_junit, render_markdown, render_table};
-pub use load::{load_file, load_results, LoadError, LoadedResult};
+pub use load::{load_checked, load_file, load_results, parse_result, result_files, LoadError, LoadedResult};
 pub use merge::{merge, MergeError};
 pub use merge_check::{check_group, Mismatch};
 pub use qa_frontier::{qa_frontiers, render_qa, QaFrontier, QaRun, QaStanding};

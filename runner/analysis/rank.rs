@@ -103,6 +103,11 @@ fn exclusion(r: &LoadedResult, by: RankBy) -> Option<String> {
     if rec.quality.passes == Some(false) {
         return Some(format!("fails its quality gate ({} {:.4})", rec.quality.metric, rec.quality.value));
     }
+    if rec.quality.passes.is_none() {
+        let why =
+            rec.quality.gate.strip_prefix("not gated").unwrap_or(&rec.quality.gate).trim_start_matches([':', ' ']);
+        return Some(format!("not gated ({why}): only runs that pass their gate are ranked"));
+    }
     if !rec.verdict.valid {
         let rules: Vec<&str> = rec.verdict.failed_rules.iter().map(|f| f.rule.as_str()).collect();
         return Some(format!("INVALID ({})", rules.join(", ")));

@@ -148,3 +148,18 @@ fn foreign_malformed_and_old_files_are_named() {
     let err = load_results(&[dir.path().join("empty")]).unwrap_err().to_string();
     assert!(err.contains("empty"), "{err}");
 }
+
+#[test]
+fn not_gated_runs_are_listed_apart_never_ranked() {
+    let mut not_gated = run("not-gated", 1.0e-3, [0.9e-3, 1.1e-3], 900.0);
+    not_gated.record.quality.passes = None;
+    not_gated.record.quality.gate = "not gated: random weights".into();
+    let runs = vec![not_gated, run("ok", 3.0e-3, [2.9e-3, 3.1e-3], 100.0)];
+    for by in [RankBy::Energy, RankBy::Throughput, RankBy::P99] {
+        let r = &rank(&runs, by)[0];
+        let ranked: Vec<&str> = r.ranked.iter().map(|x| x.file.as_str()).collect();
+        assert!(!ranked.contains(&"not-gated"), "{by:?}: {ranked:?}");
+        let e = r.excluded.iter().find(|e| e.file == "not-gated").expect("listed apart");
+        assert_eq!(e.reason, "not gated (random weights): only runs that pass their gate are ranked");
+    }
+}

@@ -32,6 +32,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Merge results of the same configuration from several machines or shards.
     Merge(MergeArgs),
+    /// Recompute every derived figure of results from their raw data and name each field that disagrees.
+    Check(CheckArgs),
     /// Write a self-contained HTML report with plots.
     Report(ReportArgs),
     /// Measure a device's peak compute, memory bandwidth and power once, for rooflines.
@@ -111,6 +113,14 @@ pub struct MergeArgs {
     /// Folder for the merged results (one file per configuration).
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// `wattbench check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Result files or folders.
+    #[arg(required = true)]
+    pub results: Vec<PathBuf>,
 }
 
 /// `wattbench report`.

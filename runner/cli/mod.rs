@@ -1,9 +1,10 @@
 //! The command line: `run`, `devices`, `list`, `train`, `rank`, `compare`,
-//! `merge`, `report`.
+//! `merge`, `check`, `report`.
 
 mod analysis_cmd;
 mod args;
 mod calibrate_cmd;
+mod check_cmd;
 mod devices_cmd;
 mod list_cmd;
 mod peer_cmd;
@@ -31,6 +32,7 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Rank(args) => analysis_cmd::rank_cmd(args),
         Command::Compare(args) => analysis_cmd::compare_cmd(args),
         Command::Merge(args) => analysis_cmd::merge_cmd(args),
+        Command::Check(args) => check_cmd::check(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Calibrate(args) => calibrate_cmd::calibrate(args),
         Command::PeerServe(args) => peer_cmd::peer_serve(args),

@@ -162,9 +162,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         PrepareContext { data_dir: args.data_dir.clone(), weights_dir: args.weights_dir.clone(), cuda_ordinal: None };
     let stop = Arc::new(AtomicBool::new(false));
     install_interrupt(stop.clone());
-    // The program's own path is a local detail; the arguments are what reproduce the run.
-    let command =
-        std::iter::once("wattbench".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
+    // The program's own path is a local detail; the arguments are what
+    // reproduce the run, with absolute paths reduced to their file names.
+    let command = std::iter::once("wattbench".to_string())
+        .chain(std::env::args().skip(1).map(|a| portable_arg(&a)))
+        .collect::<Vec<_>>()
+        .join(" ");
     let env = Environment {
         suite: &suite,
         cpu: &cpu,
@@ -259,4 +262,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A command-line argument as a result may show it: an absolute path, alone
+/// or after `--flag=`, reduced to its file name.
+fn portable_arg(arg: &str) -> String {
+    match arg.split_once('=') {
+        Some((flag, value)) if flag.starts_with("--") => format!("{flag}={}", wattbench_suites::portable_path(value)),
+        _ => wattbench_suites::portable_path(arg),
+    }
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use wattbench_suites::{PrepareContext, TrainOptions};
 
 use super::args::TrainArgs;
@@ -41,12 +41,13 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         stride: args.stride.unwrap_or(defaults.stride),
         seed: args.seed.unwrap_or(defaults.seed),
     };
-    if options.epochs == 0 || options.batch_size == 0 || options.stride == 0 {
-        bail!("--epochs, --batch-size and --stride must be at least 1");
-    }
+    options.validate().map_err(anyhow::Error::msg)?;
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("suites/weights").join(format!("{}-{}.mpk", args.workload, suite.manifest.name))
     });
+    if out.extension().and_then(|e| e.to_str()) != Some(wattbench_suites::weights::WEIGHTS_EXTENSION) {
+        anyhow::bail!("--out {} must end in .mpk: the weights are written to exactly that file", out.display());
+    }
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }

@@ -272,7 +272,7 @@ pub fn assemble(
             cpu_model: env.cpu.model.clone(),
             cpu_logical_cores: env.cpu.logical_cores,
             os: os_description(),
-            suite_file: env.suite.file.clone(),
+            suite_file: wattbench_suites::portable_path(&env.suite.file),
             suite_sha256: env.suite.sha256.clone(),
             data_sha256: data.sha256.clone(),
             weights: match &model.weights {

@@ -34,6 +34,11 @@ pub fn load_suite(name_or_path: &str) -> Result<SuiteSource, SuiteError> {
         let builtin = manifests::BUILTIN.iter().map(|s| s.name).collect::<Vec<_>>().join(", ");
         return Err(SuiteError::Unknown { name: name_or_path.into(), builtin });
     };
+    parse_suite(file, text)
+}
+
+/// Parses a suite's text; `file` names it in errors.
+pub fn parse_suite(file: String, text: String) -> Result<SuiteSource, SuiteError> {
     let manifest = parse_manifest(&file, &text)?;
     let sha256 = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     Ok(SuiteSource { file, manifest, text, sha256 })

@@ -7,6 +7,6 @@ mod manifest;
 mod plan;
 
 pub use error::SuiteError;
-pub use locate::{load_suite, SuiteSource};
+pub use locate::{load_suite, parse_suite, SuiteSource};
 pub use manifest::{Defaults, Manifest, RunEntry};
 pub use plan::{plan, PlannedRun};

@@ -30,7 +30,7 @@ pub mod seismic_facies;
 pub mod tensor_workload;
 pub mod training;
 pub mod transformer_temp;
-mod weights;
+pub mod weights;
 pub mod workload;
 
 use std::path::{Path, PathBuf};
@@ -62,6 +62,18 @@ impl PrepareContext {
     /// Resolves a weights file named in a suite against the weights directory.
     pub fn resolve_weights_path(&self, file: &str) -> PathBuf {
         resolve(self.weights_dir.as_deref(), file)
+    }
+}
+
+/// A path as a result may show it: as written when relative (to the data or
+/// weights folder), reduced to its file name when absolute, so that no
+/// result carries a local folder (the sha256 beside it identifies the bytes).
+pub fn portable_path(spec: &str) -> String {
+    let p = Path::new(spec);
+    match p.file_name() {
+        Some(name) if p.is_absolute() => name.to_string_lossy().into_owned(),
+        _ if p.is_absolute() => String::new(),
+        _ => spec.to_string(),
     }
 }
 

@@ -79,6 +79,7 @@ impl PreparedWorkload for Noop {
             gate: "not gated: the no-op workload computes nothing".into(),
             baseline: None,
             samples: 0,
+            gate_data_sha256: None,
         })
     }
     fn model_card(&self) -> &ModelCard {

@@ -66,6 +66,30 @@ pub const REFERENCE: &[ReferenceWeights] = &[
 /// Prefix that marks a reference name in a `weights` parameter.
 pub const PREFIX: &str = "reference:";
 
+/// Parameters that say where data lives, not what it is: a gate never
+/// depends on them (the data's sha256 says what it is).
+pub const DATA_LOCATION_PARAMS: &[&str] = &["ett_file", "case", "redd_house", "segy_file", "checkpoint"];
+
+/// The cards of the references of `workload` that were trained and scored
+/// on the data whose sha256 is `data_sha256`, in build order.
+pub fn cards_for_data(workload: &str, data_sha256: &str) -> Vec<crate::training::TrainCard> {
+    REFERENCE
+        .iter()
+        .filter_map(|r| serde_json::from_str::<crate::training::TrainCard>(r.card).ok())
+        .filter(|c| c.workload == workload && c.data_sha256 == data_sha256)
+        .collect()
+}
+
+/// A gate key with the data-location parameters removed.
+pub fn without_data_location(mut key: serde_json::Value) -> serde_json::Value {
+    if let Some(map) = key.as_object_mut() {
+        for k in DATA_LOCATION_PARAMS {
+            map.remove(*k);
+        }
+    }
+    key
+}
+
 /// Looks reference weights up by name.
 pub fn reference(name: &str) -> Option<&'static ReferenceWeights> {
     REFERENCE.iter().find(|r| r.name == name)

@@ -17,6 +17,20 @@ pub struct TrainOptions {
     pub seed: u64,
 }
 
+impl TrainOptions {
+    /// Checks every knob: a learning rate that is finite and positive,
+    /// at least one epoch, one window per step and a stride of one.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(format!("--learning-rate must be finite and > 0, got {}", self.learning_rate));
+        }
+        if self.epochs == 0 || self.batch_size == 0 || self.stride == 0 {
+            return Err("--epochs, --batch-size and --stride must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
 impl Default for TrainOptions {
     fn default() -> Self {
         Self { epochs: 12, batch_size: 64, learning_rate: 3e-3, stride: 2, seed: 7 }
@@ -68,4 +82,20 @@ pub struct TrainCard {
     pub train_seconds: f64,
     /// sha256 of the saved weights file.
     pub weights_sha256: String,
+}
+
+#[cfg(test)]
+mod option_tests {
+    use super::TrainOptions;
+
+    #[test]
+    fn non_finite_or_non_positive_learning_rates_are_refused() {
+        for lr in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -1e-3] {
+            let o = TrainOptions { learning_rate: lr, ..TrainOptions::default() };
+            let e = o.validate().unwrap_err();
+            assert!(e.contains("--learning-rate") && !e.contains('\n'), "{e}");
+        }
+        assert!(TrainOptions::default().validate().is_ok());
+        assert!(TrainOptions { epochs: 0, ..TrainOptions::default() }.validate().is_err());
+    }
 }

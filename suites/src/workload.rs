@@ -112,6 +112,11 @@ pub struct QualityReport {
     pub baseline: Option<f64>,
     /// Number of test samples scored.
     pub samples: usize,
+    /// sha256 of the data the gate's reference was scored on (its card's
+    /// `data_sha256`), when the gate is a reference's; the run's own
+    /// `data.sha256` unless the run scored part of that data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate_data_sha256: Option<String>,
 }
 
 /// Token-level timings of a generative workload's batches.

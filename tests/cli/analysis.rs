@@ -45,11 +45,25 @@ fn compare_same_results_passes_and_writes_markdown_and_junit() {
 fn compare_exits_nonzero_on_a_regression_beyond_noise() {
     let dir = tempfile::tempdir().unwrap();
     let base = fixtures().join("scripted/01-load-forecast-offline-cpu-f32-b4.json");
-    // A copy whose throughput fell by half, with a tight interval.
+    // A copy whose trials took twice as long for the same samples: every
+    // figure derived from the windows halves with them (so it still passes
+    // `wattbench check`), and throughput fell by half.
     let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&base).unwrap()).unwrap();
-    let t = doc["throughput_per_s"].as_f64().unwrap() / 2.0;
-    doc["throughput_per_s"] = t.into();
-    doc["throughput_ci95_per_s"] = serde_json::json!([t * 0.99, t * 1.01]);
+    let scale = |v: &mut serde_json::Value, by: f64| *v = (v.as_f64().unwrap() * by).into();
+    for t in doc["trials"].as_array_mut().unwrap() {
+        scale(&mut t["duration_s"], 2.0);
+        scale(&mut t["throughput_per_s"], 0.5);
+    }
+    scale(&mut doc["duration_s"], 2.0);
+    scale(&mut doc["throughput_per_s"], 0.5);
+    scale(&mut doc["performance"]["achieved_flops_per_s"], 0.5);
+    for i in 0..2 {
+        scale(&mut doc["throughput_ci95_per_s"][i], 0.5);
+        scale(&mut doc["trial_stats"]["throughput_per_s"]["ci95"][i], 0.5);
+    }
+    for k in ["mean", "std_dev", "min", "max"] {
+        scale(&mut doc["trial_stats"]["throughput_per_s"][k], 0.5);
+    }
     std::fs::write(dir.path().join("new.json"), serde_json::to_vec(&doc).unwrap()).unwrap();
     let o = wattbench(dir.path(), &["compare", base.to_str().unwrap(), "new.json", "--junit", "j.xml"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));

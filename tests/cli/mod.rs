@@ -1,6 +1,7 @@
 //! Tests that run the `wattbench` binary.
 
 mod analysis;
+mod check;
 mod concurrent_runs;
 mod devices;
 mod energy_qa;
@@ -14,3 +15,4 @@ mod malformed_suite;
 mod merge_checks;
 mod run_results;
 mod support;
+mod train_args;

@@ -40,7 +40,7 @@ pub fn case(p: &DispatchProxyParams, ctx: &PrepareContext) -> Result<(Case, Stri
             let path = ctx.resolve_data_path(file);
             let text = crate::regular_file::read_regular_to_string(&path)
                 .map_err(|e| bad("case", format!("{}: {e}", path.display())))?;
-            (text, path.display().to_string())
+            (text, crate::portable_path(file))
         }
     };
     let case = Case::parse(&text).map_err(|e| bad("case", format!("{origin}: {e}")))?;
@@ -105,9 +105,10 @@ impl TensorSpec for DispatchProxy {
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Mae { scale: 100.0, unit: "pct_pmax" }
     }
-    fn baseline(p: &Self::Params, _train: Option<&Dataset>, test: &Dataset) -> Option<f64> {
-        // The nominal-load optimum, whatever the load.
-        let (case, _) = case(p, &PrepareContext::default()).ok()?;
+    fn baseline(p: &Self::Params, _train: Option<&Dataset>, test: &Dataset, ctx: &PrepareContext) -> Option<f64> {
+        // The nominal-load optimum, whatever the load, on the case read from
+        // the data folder (never from the current directory).
+        let (case, _) = case(p, ctx).ok()?;
         let nominal = dcopf::solve_nominal(&case).ok()?;
         let row: Vec<f32> = scenarios::target_generators(&case)
             .iter()

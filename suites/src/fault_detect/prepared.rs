@@ -50,11 +50,13 @@ pub fn shape(p: &FaultDetectParams) -> CnnShape {
     CnnShape { samples: p.samples, widths: p.widths }
 }
 
-/// The reference accuracy, when the embedded reference has this architecture.
-fn reference_accuracy(p: &FaultDetectParams) -> Option<f64> {
+/// The reference accuracy, when the embedded reference has this
+/// architecture and was scored on the same test data (sha256 `data_sha256`).
+fn reference_accuracy(p: &FaultDetectParams, data_sha256: &str) -> Option<f64> {
     let r = reference::reference(REFERENCE)?;
     let card: TrainCard = serde_json::from_str(r.card).ok()?;
-    let same = card.params.get("widths") == serde_json::to_value(p.widths).ok().as_ref()
+    let same = card.data_sha256 == data_sha256
+        && card.params.get("widths") == serde_json::to_value(p.widths).ok().as_ref()
         && card.params.get("samples").and_then(|v| v.as_u64()) == Some(p.samples as u64);
     same.then_some(card.test_metric)
 }
@@ -113,7 +115,7 @@ pub fn prepare<B: Backend>(
         model,
         device: device.clone(),
         test,
-        reference_accuracy: reference_accuracy(p),
+        reference_accuracy: reference_accuracy(p, &data_card.sha256),
         model_card,
         data_card,
         batch: Vec::new(),
@@ -179,10 +181,11 @@ impl<B: Backend> PreparedWorkload for PreparedFaultDetect<B> {
             passes: threshold.map(|t| value >= t),
             gate: match self.reference_accuracy {
                 Some(r) => format!("at least {GATE_FRACTION} x the reference accuracy {r:.4}"),
-                None => "not gated: no reference model of this architecture".into(),
+                None => "not gated: no reference model of this architecture was scored on this data".into(),
             },
             baseline: Some(1.0 / CLASSES as f64),
             samples: self.test.n,
+            gate_data_sha256: self.reference_accuracy.map(|_| self.data_card.sha256.clone()),
         })
     }
     fn model_card(&self) -> &ModelCard {
@@ -233,6 +236,10 @@ mod tests {
         assert_eq!(w.accuracy().unwrap().passes, None);
         let p = FaultDetectParams { weights: Some("reference:fault-detect-quick".into()), ..p };
         let err = prepare::<Flex>(&p, &PrepareContext::default(), &Default::default()).err().unwrap();
-        assert!(err.to_string().contains("architecture needs"), "{err}");
+        // Refused before Burn loads anything, naming the first tensor that does not fit.
+        assert!(
+            err.to_string().contains("`convs.0.weight` has shape [16, 6, 7] but the model needs [8, 6, 7]"),
+            "{err}"
+        );
     }
 }

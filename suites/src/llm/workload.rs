@@ -162,7 +162,11 @@ pub fn prepare<B: Backend>(
             let dir = ctx.resolve_weights_path(folder);
             let (model, info) = load_checkpoint::<B>(&dir, device)?;
             let sha256 = checkpoint_sha256(&dir, &info.files)?;
-            (model, Tokenizer::for_checkpoint(&dir)?, WeightsSource::File { path: dir.display().to_string(), sha256 })
+            (
+                model,
+                Tokenizer::for_checkpoint(&dir)?,
+                WeightsSource::File { path: crate::portable_path(folder), sha256 },
+            )
         }
         None => {
             let config = LlamaConfig::preset(&p.model)?;
@@ -300,6 +304,7 @@ impl<B: Backend> PreparedWorkload for PreparedLlm<B> {
             // A uniform guess over the vocabulary.
             baseline: Some(self.model.config().vocab_size as f64),
             samples: perplexity.1,
+            gate_data_sha256: None,
         })
     }
 

@@ -206,6 +206,7 @@ impl Staged {
             gate: "must beat the seasonal-naive forecast on the same test split".into(),
             baseline: Some(baseline),
             samples: self.test.n,
+            gate_data_sha256: None,
         })
     }
 }

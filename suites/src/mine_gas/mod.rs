@@ -111,7 +111,7 @@ impl TensorSpec for MineGas {
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Mae { scale: generator::CH4_SCALE_PCT, unit: "pct_ch4" }
     }
-    fn baseline(p: &Self::Params, _train: Option<&Dataset>, test: &Dataset) -> Option<f64> {
+    fn baseline(p: &Self::Params, _train: Option<&Dataset>, test: &Dataset, _ctx: &PrepareContext) -> Option<f64> {
         score_values(&generator::baseline(&p.config(), test), test, &Self::metric(p))
     }
     fn host_engine<B: Backend>(

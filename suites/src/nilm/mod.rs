@@ -108,7 +108,8 @@ impl TensorSpec for Nilm {
                 .ok_or_else(|| bad(("appliance", format!("REDD has no {}", cfg.target.name()))))?;
             opts.window = p.window;
             let d = redd::load_house(&dir, &opts).map_err(|e| bad(("redd_house", e.to_string())))?;
-            let words = format!("REDD house {} ({} windows, target {})", dir.display(), d.n, opts.appliance);
+            let words =
+                format!("REDD house {} ({} windows, target {})", crate::portable_path(house), d.n, opts.appliance);
             return Ok((d, words));
         }
         let (n, seed) = split.size_and_seed(p.train_windows, p.test_windows, p.seed);
@@ -141,7 +142,7 @@ impl TensorSpec for Nilm {
         let scale = p.appliance().map(|a| a.target_scale_w()).unwrap_or(1.0);
         QualityMetric::Mae { scale, unit: "w" }
     }
-    fn baseline(p: &Self::Params, _train: Option<&Dataset>, test: &Dataset) -> Option<f64> {
+    fn baseline(p: &Self::Params, _train: Option<&Dataset>, test: &Dataset, _ctx: &PrepareContext) -> Option<f64> {
         let cfg = p.config().ok()?;
         score_values(&generator::baseline(&cfg, test), test, &Self::metric(p))
     }

@@ -118,7 +118,7 @@ impl TensorSpec for PvForecast {
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Rmse { scale: generator::CAPACITY_KW, unit: "kw" }
     }
-    fn baseline(p: &Self::Params, _train: Option<&Dataset>, test: &Dataset) -> Option<f64> {
+    fn baseline(p: &Self::Params, _train: Option<&Dataset>, test: &Dataset, _ctx: &PrepareContext) -> Option<f64> {
         score_values(&generator::baseline(&p.config(), test), test, &Self::metric(p))
     }
 }

@@ -66,7 +66,13 @@ impl TensorSpec for SeismicFacies {
             let section = segy::read_segy(&path).map_err(|e| bad("segy_file", format!("{}: {e}", path.display())))?;
             let tiles = segy_tiles::tile_dataset(&section, p.height, p.width, p.classes)
                 .map_err(|e| bad("segy_file", format!("{}: {e}", path.display())))?;
-            let words = format!("{} (SEG-Y, {} tiles of {}x{}, no labels)", path.display(), tiles.n, p.height, p.width);
+            let words = format!(
+                "{} (SEG-Y, {} tiles of {}x{}, no labels)",
+                crate::portable_path(file),
+                tiles.n,
+                p.height,
+                p.width
+            );
             return Ok((tiles, words));
         }
         let (n, seed) = split.size_and_seed(p.train_sections, p.test_sections, p.seed);
@@ -97,7 +103,7 @@ impl TensorSpec for SeismicFacies {
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Accuracy
     }
-    fn baseline(p: &Self::Params, train: Option<&Dataset>, test: &Dataset) -> Option<f64> {
+    fn baseline(p: &Self::Params, train: Option<&Dataset>, test: &Dataset, _ctx: &PrepareContext) -> Option<f64> {
         if !Self::labelled(p) {
             return None;
         }

@@ -9,6 +9,8 @@ pub mod spec;
 pub mod trainer;
 
 #[cfg(test)]
+mod gate_tests;
+#[cfg(test)]
 mod reference_tests;
 
 pub use prepared::{prepare, PreparedTensor};

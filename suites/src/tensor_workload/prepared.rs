@@ -63,7 +63,8 @@ pub struct PreparedTensor<S: TensorSpec, B: Backend> {
     model: S::Model<B>,
     device: B::Device,
     test: Dataset,
-    reference_metric: Option<f64>,
+    /// The reference's test metric and the sha256 of the data it was scored on.
+    reference: Option<(f64, String)>,
     baseline: Option<f64>,
     model_card: ModelCard,
     data_card: DataCard,
@@ -85,6 +86,15 @@ pub fn prepare<S: TensorSpec, B: Backend>(
         return Err(WorkloadError::Execution(format!("{} test data: {:?} x {}", S::ID, test.input_shape, test.n)));
     }
     let sha256 = fingerprint::sha256_f32(&[&test.inputs, &test.targets.as_f32()]);
+    // The gate is set on the whole test split: a run that scores part of it
+    // is bound to the sha256 of the whole.
+    let gate_sha256 = match S::gate_data_params(p) {
+        Some(full) => {
+            let (all, _) = S::data(&full, Split::Test, ctx)?;
+            fingerprint::sha256_f32(&[&all.inputs, &all.targets.as_f32()])
+        }
+        None => sha256.clone(),
+    };
     let mut p = p.clone();
     S::adapt(&mut p, &test);
     let p = &p;
@@ -111,8 +121,8 @@ pub fn prepare<S: TensorSpec, B: Backend>(
     }
     let data_card = DataCard { source, sha256, performance_samples: test.n, test_samples: test.n };
     Ok(PreparedTensor {
-        reference_metric: quality::reference_metric::<S>(p),
-        baseline: S::baseline(p, None, &test),
+        reference: quality::reference_metric::<S>(p, &gate_sha256).map(|m| (m, gate_sha256)),
+        baseline: S::baseline(p, None, &test, ctx),
         params: p.clone(),
         model,
         device: device.clone(),
@@ -163,6 +173,7 @@ impl<S: TensorSpec, B: Backend> PreparedWorkload for PreparedTensor<S, B> {
                 gate: "not gated: this data carries no labels, so only performance is measured".into(),
                 baseline: None,
                 samples: 0,
+                gate_data_sha256: None,
             });
         }
         let value = if self.host.is_some() {
@@ -176,7 +187,7 @@ impl<S: TensorSpec, B: Backend> PreparedWorkload for PreparedTensor<S, B> {
         } else {
             evaluate::<S, B, _>(&self.params, &self.model, &self.test, &self.device)?
         };
-        let (threshold, gate) = quality::gate(&metric, self.reference_metric);
+        let (threshold, gate) = quality::gate(&metric, self.reference.as_ref().map(|r| r.0));
         let lower_is_better = metric.lower_is_better();
         Ok(QualityReport {
             metric: metric.name(),
@@ -187,6 +198,7 @@ impl<S: TensorSpec, B: Backend> PreparedWorkload for PreparedTensor<S, B> {
             gate,
             baseline: self.baseline,
             samples: self.test.n,
+            gate_data_sha256: self.reference.as_ref().map(|r| r.1.clone()),
         })
     }
     fn model_card(&self) -> &ModelCard {

@@ -82,22 +82,25 @@ pub fn score_values(predictions: &[f32], data: &Dataset, metric: &QualityMetric)
 }
 
 /// The test metric of the embedded reference of workload `S` that was
-/// trained with the same gate-relevant parameters as `p` (the first such).
-pub fn reference_metric<S: TensorSpec>(p: &S::Params) -> Option<f64> {
-    reference::REFERENCE.iter().find_map(|r| {
-        let card: TrainCard = serde_json::from_str(r.card).ok()?;
-        if card.workload != S::ID {
-            return None;
-        }
+/// trained and scored on the data whose sha256 is `data_sha256` (the run's
+/// test data), with the same gate-relevant parameters as `p` (the first
+/// such). Where the data lives (its file name) plays no part: a different
+/// dataset under the reference's file name is not gated, and the
+/// reference's own data under another name is.
+pub fn reference_metric<S: TensorSpec>(p: &S::Params, data_sha256: &str) -> Option<f64> {
+    let key = reference::without_data_location(S::gate_key(p));
+    reference::cards_for_data(S::ID, data_sha256).into_iter().find_map(|card: TrainCard| {
         let trained: S::Params = serde_json::from_value(card.params).ok()?;
-        (S::gate_key(&trained) == S::gate_key(p)).then_some(card.test_metric)
+        (reference::without_data_location(S::gate_key(&trained)) == key).then_some(card.test_metric)
     })
 }
 
 /// The threshold a run must meet given the reference's metric, and the gate in words.
 pub fn gate(metric: &QualityMetric, reference: Option<f64>) -> (Option<f64>, String) {
     match reference {
-        None => (None, "not gated: no reference model was trained with these parameters".into()),
+        None => {
+            (None, "not gated: no reference model was trained and scored on this data with these parameters".into())
+        }
         Some(r) if metric.lower_is_better() => (
             Some(r * (1.0 + ERROR_TOLERANCE)),
             format!("{} at most {} x the reference's {r:.6}", metric.name(), 1.0 + ERROR_TOLERANCE),

@@ -169,7 +169,13 @@ pub trait TensorSpec: 'static {
     /// The quality metric.
     fn metric(p: &Self::Params) -> QualityMetric;
     /// The metric of a naive predictor on `test` (knowing `train`), for context.
-    fn baseline(p: &Self::Params, train: Option<&Dataset>, test: &Dataset) -> Option<f64>;
+    fn baseline(p: &Self::Params, train: Option<&Dataset>, test: &Dataset, ctx: &PrepareContext) -> Option<f64>;
+    /// The parameters of the whole test split the gate is set on, when a
+    /// run with `p` scores only part of it (a test stride); `None` when it
+    /// scores it all. The gate is bound to that split's sha256.
+    fn gate_data_params(_p: &Self::Params) -> Option<Self::Params> {
+        None
+    }
     /// Whether the data carries true targets (real data may come without labels:
     /// its runs measure performance only and say so).
     fn labelled(_p: &Self::Params) -> bool {

@@ -127,7 +127,7 @@ where
         best_epoch,
         metric: metric.name(),
         test_metric,
-        test_baseline: S::baseline(p, Some(&train_set), &test).unwrap_or(f64::NAN),
+        test_baseline: S::baseline(p, Some(&train_set), &test, ctx).unwrap_or(f64::NAN),
         literature: S::literature(p),
         backend: B::name(device),
         train_seconds: started.elapsed().as_secs_f64(),

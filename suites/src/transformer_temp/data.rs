@@ -39,7 +39,7 @@ pub fn channels(p: &TransformerTempParams, ctx: &PrepareContext) -> Result<(Vec<
             let mut ch = s.covariates;
             ch.push(s.target);
             ch.iter_mut().for_each(|c| c.truncate(BORDERS[3]));
-            Ok((ch, format!("{} (ETT, 7 channels, first {} h)", path.display(), BORDERS[3])))
+            Ok((ch, format!("{} (ETT, 7 channels, first {} h)", crate::portable_path(&p.ett_file), BORDERS[3])))
         }
     }
 }

@@ -65,7 +65,7 @@ impl TensorSpec for TransformerTemp {
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Mse
     }
-    fn baseline(p: &Self::Params, _train: Option<&Dataset>, test: &Dataset) -> Option<f64> {
+    fn baseline(p: &Self::Params, _train: Option<&Dataset>, test: &Dataset, _ctx: &PrepareContext) -> Option<f64> {
         score_values(&data::seasonal_naive(test, p.horizon), test, &QualityMetric::Mse)
     }
     fn literature(p: &Self::Params) -> Option<String> {
@@ -74,6 +74,9 @@ impl TensorSpec for TransformerTemp {
              (Nie et al. 2023; Zeng et al. 2023)"
                 .into()
         })
+    }
+    fn gate_data_params(p: &Self::Params) -> Option<Self::Params> {
+        (p.test_stride != 1).then(|| TransformerTempParams { test_stride: 1, ..p.clone() })
     }
     fn gate_key(p: &Self::Params) -> serde_json::Value {
         // The test stride changes how many windows are scored, not what the model must reach.
