@@ -14,6 +14,7 @@ pub mod backend;
 pub mod calibration;
 pub mod cli;
 pub mod device;
+pub mod endpoint;
 pub mod energy;
 pub mod execute;
 pub mod harness;

@@ -4,6 +4,7 @@
 //! write the result file before the next run starts.
 
 mod assemble;
+mod engine;
 mod meters;
 mod panic_guard;
 mod peak;
@@ -12,6 +13,7 @@ mod sut_adapter;
 mod trial;
 
 pub use assemble::early_stopping;
+pub use engine::{Engine, EngineWindow, InProcess};
 pub use meters::{open_meter, open_monitor, EnergyWindow, MeterChoice, WindowReadings};
 pub use panic_guard::{catch_panic, install_quiet_panic_hook};
 pub use run_one::{run_one, Environment, RunFailure};

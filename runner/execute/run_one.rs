@@ -6,12 +6,14 @@ use std::sync::atomic::AtomicBool;
 use wattbench_suites::PrepareContext;
 
 use super::assemble::{assemble, now_rfc3339, RunContext};
+use super::engine::{Engine, InProcess};
 use super::meters::{open_monitor, MeterChoice};
 use super::panic_guard::catch_panic;
 use super::peak::find_peak;
 use super::trial::run_trial;
 use crate::backend;
 use crate::device::{CpuInfo, GpuInfo, ResolvedDevice};
+use crate::endpoint::{EndpointEngine, EndpointParams};
 use crate::harness::Scenario;
 use crate::results::{write_atomic, RunRecord};
 use crate::suite::{PlannedRun, SuiteSource};
@@ -51,6 +53,17 @@ pub enum RunFailure {
     Failed(String),
 }
 
+/// Stages the run's engine: an OpenAI-compatible endpoint when its
+/// parameters say `engine = "openai"`, otherwise the workload on a Burn backend.
+fn stage(env: &Environment<'_>, run: &PlannedRun, device: ResolvedDevice) -> Result<Box<dyn Engine>, RunFailure> {
+    if EndpointParams::selected_by(&run.params) {
+        return Ok(Box::new(EndpointEngine::prepare(&run.params, env.prepare).map_err(RunFailure::Failed)?));
+    }
+    let staged = catch_panic(|| backend::prepare(&run.workload, &run.params, env.prepare, device, run.precision))
+        .map_err(|p| RunFailure::Failed(format!("staging panicked: {p}")))?;
+    Ok(Box::new(InProcess(staged.map_err(|e| RunFailure::Failed(e.to_string()))?)))
+}
+
 /// Runs `run` on `device` (every trial, then the accuracy pass) and writes
 /// its result file; returns the record and its path.
 pub fn run_one(
@@ -64,9 +77,7 @@ pub fn run_one(
         ResolvedDevice::Cuda(i) => env.gpus.get(i as usize),
         ResolvedDevice::Cpu => None,
     };
-    let staged = catch_panic(|| backend::prepare(&run.workload, &run.params, env.prepare, device, run.precision))
-        .map_err(|p| RunFailure::Failed(format!("staging panicked: {p}")))?;
-    let mut workload = staged.map_err(|e| RunFailure::Failed(e.to_string()))?;
+    let mut workload = stage(env, run, device)?;
 
     // A peak search reports its best probe: the record is that of the run at that rate.
     let mut at_peak = run.clone();
@@ -84,7 +95,7 @@ pub fn run_one(
     let quality = catch_panic(|| workload.accuracy())
         .map_err(|p| RunFailure::Failed(format!("accuracy pass panicked: {p}")))?
         .map_err(|e| RunFailure::Failed(format!("accuracy pass: {e}")))?;
-    let monitor_unavailable = open_monitor(device, gpu).unavailable();
+    let monitor_unavailable = workload.unmetered_here().or_else(|| open_monitor(device, gpu).unavailable());
     let ctx = RunContext { index, run: &at_peak, device, gpu, started_at, monitor_unavailable, peak_search };
     let record = assemble(env, ctx, workload.as_ref(), &trials, quality)?;
     let name = record.file_name(index, "");

@@ -14,6 +14,7 @@ mod window;
 
 pub use order::SampleOrder;
 pub use outcome::ScenarioOutcome;
+pub use server::arrival_schedule;
 pub use settings::{Scenario, ScenarioSettings};
 pub use sut::{HarnessError, NoWindowObserver, SystemUnderTest, WindowObserver};
 

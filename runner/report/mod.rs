@@ -3,6 +3,7 @@
 
 pub mod cdf;
 pub mod frontier;
+pub mod load_curve;
 pub mod page;
 pub mod power;
 pub mod svg;

@@ -2,9 +2,11 @@
 
 mod analysis;
 mod devices;
+mod endpoint;
 mod interrupt;
 mod list;
 mod llm;
 mod malformed_suite;
+mod openai_server;
 mod run_results;
 mod support;
