@@ -3,6 +3,7 @@
 mod analysis;
 mod devices;
 mod endpoint;
+mod endpoint_slo;
 mod interrupt;
 mod list;
 mod llm;
