@@ -15,6 +15,7 @@ pub mod calibration;
 pub mod check;
 pub mod cli;
 pub mod device;
+pub mod endpoint;
 pub mod energy;
 pub mod escape;
 pub mod execute;

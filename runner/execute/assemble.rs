@@ -4,23 +4,26 @@
 use std::time::SystemTime;
 
 use hdrhistogram::Histogram;
-use wattbench_suites::{ModelCard, PreparedWorkload, QualityReport, WeightsSource};
+use wattbench_suites::{ModelCard, QualityReport, WeightsSource};
 
+use super::engine::Engine;
 use super::run_one::{Environment, RunFailure};
 use super::trial::TrialOutcome;
 use crate::backend::{self, Precision, BURN_VERSION};
 use crate::calibration::{device_id, load_calibration, roofline};
 use crate::device::{GpuInfo, ResolvedDevice};
+use crate::endpoint::EndpointTally;
 use crate::energy::{aggregate, TrialEnergy};
 use crate::harness::Scenario;
 use crate::results::{
-    os_description, AnswersRecord, DeviceProvenance, EarlyStoppingEstimate, GenerationRecord, PeakProbe, Performance,
-    Provenance, RunRecord, RunSettings, ServerStats, TrialRecord, TrialStats, Warmup, SCHEMA_VERSION,
+    os_description, AnswersRecord, DeviceProvenance, EarlyStoppingEstimate, EndpointRecord, GenerationRecord,
+    PeakProbe, Performance, Provenance, RunRecord, RunSettings, ServerStats, TrialRecord, TrialStats, Warmup,
+    SCHEMA_VERSION,
 };
 use crate::stats::uncertainty::{spread, EarlyStopping};
 use crate::stats::LatencySummary;
 use crate::suite::PlannedRun;
-use crate::validity::{judge, EnergyEvidence, RunEvidence, Thresholds, TrialEvidence};
+use crate::validity::{judge, EnergyEvidence, FailureEvidence, RunEvidence, Thresholds, TrialEvidence};
 
 /// RFC 3339 time, UTC, to the second.
 pub fn now_rfc3339() -> String {
@@ -78,6 +81,7 @@ fn evidence(
     quality: &QualityReport,
     cv: Option<f64>,
     monitor_unavailable: Option<String>,
+    endpoint: Option<&EndpointRecord>,
 ) -> RunEvidence {
     RunEvidence {
         latency_bound_scenario: run.settings.scenario != Scenario::Offline,
@@ -103,6 +107,14 @@ fn evidence(
         quality: (quality.metric.clone(), quality.value, quality.threshold),
         throughput_cv: cv,
         monitor_unavailable,
+        request_failures: endpoint.map(|e| FailureEvidence {
+            failed: e.requests_failed,
+            sent: e.requests_sent,
+            max_frac: e.settings.max_failed_frac,
+            by_kind: e.failures.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            abandoned: e.abandoned_early,
+        }),
+        slo: endpoint.and_then(|e| e.slo.clone()),
     }
 }
 
@@ -144,6 +156,15 @@ fn performance(
     }
 }
 
+/// The endpoint section of a remote engine's run, from every trial's tally.
+fn endpoint_record(engine: &dyn Engine, trials: &[TrialOutcome]) -> Result<Option<EndpointRecord>, RunFailure> {
+    let Some(settings) = engine.endpoint_settings() else { return Ok(None) };
+    let mut total = EndpointTally::default();
+    trials.iter().filter_map(|t| t.endpoint.as_ref()).for_each(|t| total.merge(t));
+    let window_s: f64 = trials.iter().map(|t| t.outcome.window.as_secs_f64()).sum();
+    EndpointRecord::build(settings, &total, window_s).map(Some).map_err(RunFailure::Failed)
+}
+
 /// What `assemble` needs besides the trials.
 pub struct RunContext<'a> {
     /// Position in the plan.
@@ -166,7 +187,7 @@ pub struct RunContext<'a> {
 pub fn assemble(
     env: &Environment<'_>,
     ctx: RunContext<'_>,
-    workload: &dyn PreparedWorkload,
+    workload: &dyn Engine,
     trials: &[TrialOutcome],
     quality: QualityReport,
 ) -> Result<RunRecord, RunFailure> {
@@ -188,7 +209,9 @@ pub fn assemble(
         .fold(None, |m: Option<f64>, p| Some(m.map_or(p, |m| m.max(p))));
     let energy = aggregate(&energies, period, seed);
     let cv = (throughput.n > 1).then_some(throughput.cv);
-    let verdict = judge(&evidence(run, trials, &es, &quality, cv, ctx.monitor_unavailable), &thresholds);
+    let endpoint = endpoint_record(workload, trials)?;
+    let verdict =
+        judge(&evidence(run, trials, &es, &quality, cv, ctx.monitor_unavailable, endpoint.as_ref()), &thresholds);
     let latency_ns = LatencySummary::from_histogram(&latency).map_err(RunFailure::Failed)?;
     let samples: u64 = trials.iter().map(|t| t.outcome.samples).sum();
     let window_s: f64 = trials.iter().map(|t| t.outcome.window.as_secs_f64()).sum();
@@ -211,11 +234,14 @@ pub fn assemble(
     let data = workload.data_card().clone();
     let answers = workload.answer_score().map(|s| AnswersRecord::new(s, &data.sha256, &energy));
     let ctx_device = (ctx.device, ctx.gpu);
-    let device_name = ctx.device.to_string();
+    // An endpoint runs elsewhere: the local device is not what was measured.
+    let device_name =
+        if workload.endpoint_settings().is_some() { "endpoint".to_string() } else { ctx.device.to_string() };
     // A workload that drives the device itself (the fused reference kernel) names its engine.
-    let backend_name = match model.architecture.get("engine") {
-        Some(engine) => engine.split_whitespace().next().unwrap_or("engine").to_string(),
-        None => backend::backend_name(ctx.device).to_string(),
+    let backend_name = match (workload.backend_name(), model.architecture.get("engine")) {
+        (Some(name), _) => name,
+        (None, Some(engine)) => engine.split_whitespace().next().unwrap_or("engine").to_string(),
+        (None, None) => backend::backend_name(ctx.device).to_string(),
     };
     Ok(RunRecord {
         schema_version: SCHEMA_VERSION,
@@ -246,6 +272,7 @@ pub fn assemble(
         server,
         generation,
         answers,
+        endpoint,
         energy,
         quality,
         performance: performance(env, &ctx_device, &model, run, throughput.mean, samples, trials, window_s),

@@ -5,6 +5,7 @@
 
 mod assemble;
 mod batch_bound;
+mod engine;
 mod meters;
 mod panic_guard;
 mod peak;
@@ -13,6 +14,7 @@ mod sut_adapter;
 mod trial;
 
 pub use assemble::early_stopping;
+pub use engine::{Engine, EngineWindow, InProcess};
 pub use meters::{open_meter, open_monitor, EnergyWindow, MeterChoice, WindowReadings};
 pub use panic_guard::{catch_panic, install_panic_hook, BUG_EXIT_CODE};
 pub use run_one::{run_one, Environment, RunFailure};

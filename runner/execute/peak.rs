@@ -1,15 +1,17 @@
 //! `--find-peak`: a bounded search for the highest server rate that stays
-//! VALID (its early-stopping p99 under the latency bound), recording every
-//! probe. Rates double from the suite's `target_qps` until a probe fails,
+//! VALID (its early-stopping p99 under the latency bound; for an endpoint
+//! with service-level objectives, the objectives met and the failed
+//! requests within their bound, so that the search is on goodput),
+//! recording every probe. Rates double from the suite's `target_qps` until a probe fails,
 //! then bisect between the last VALID and the first INVALID rate.
 
-use wattbench_suites::PreparedWorkload;
-
 use super::assemble::early_stopping;
+use super::engine::Engine;
 use super::run_one::{Environment, RunFailure};
 use super::trial::{run_trial, TrialOutcome};
 use crate::device::{GpuInfo, ResolvedDevice};
-use crate::results::PeakProbe;
+use crate::endpoint::slo::evaluate;
+use crate::results::{EndpointSettings, PeakProbe};
 use crate::suite::PlannedRun;
 use crate::validity::Thresholds;
 
@@ -24,7 +26,7 @@ fn probe(
     rate: f64,
     device: ResolvedDevice,
     gpu: Option<&GpuInfo>,
-    workload: &mut dyn PreparedWorkload,
+    workload: &mut dyn Engine,
     probes: &mut Vec<PeakProbe>,
 ) -> Result<(bool, TrialOutcome), RunFailure> {
     let mut settings = run.settings.clone();
@@ -32,9 +34,21 @@ fn probe(
     let trial = run_trial(env, run, &settings, probes.len(), device, gpu, workload)?;
     let es = early_stopping(&trial.outcome.latency_ns, &Thresholds::default());
     let bound = run.latency_bound.map(|b| b.as_nanos() as u64).unwrap_or(u64::MAX);
-    let valid = es.latency_ns.is_some_and(|p99| p99 <= bound);
-    let achieved = trial.outcome.samples as f64 / trial.outcome.window.as_secs_f64().max(1e-9);
-    probes.push(PeakProbe { target_qps: rate, achieved_qps: achieved, p99_ns: es.latency_ns, valid });
+    let window_s = trial.outcome.window.as_secs_f64();
+    let slo = match (workload.endpoint_settings(), trial.endpoint.as_ref()) {
+        (Some(EndpointSettings { slo: Some(slo), max_failed_frac, .. }), Some(tally)) => {
+            let failed_ok = tally.sent > 0 && tally.failed() as f64 <= max_failed_frac * tally.sent as f64;
+            Some((evaluate(&slo, tally, window_s), failed_ok))
+        }
+        _ => None,
+    };
+    let valid = match &slo {
+        Some((s, failed_ok)) => s.met && *failed_ok,
+        None => es.latency_ns.is_some_and(|p99| p99 <= bound),
+    };
+    let achieved = trial.outcome.samples as f64 / window_s.max(1e-9);
+    let goodput_per_s = slo.map(|(s, _)| s.goodput_per_s);
+    probes.push(PeakProbe { target_qps: rate, achieved_qps: achieved, p99_ns: es.latency_ns, valid, goodput_per_s });
     Ok((valid, trial))
 }
 
@@ -45,7 +59,7 @@ pub fn find_peak(
     run: &PlannedRun,
     device: ResolvedDevice,
     gpu: Option<&GpuInfo>,
-    workload: &mut dyn PreparedWorkload,
+    workload: &mut dyn Engine,
 ) -> Result<(f64, TrialOutcome, Vec<PeakProbe>), RunFailure> {
     let mut probes = Vec::new();
     let mut rate = run.settings.target_qps.unwrap_or(10.0);

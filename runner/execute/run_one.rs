@@ -7,12 +7,14 @@ use wattbench_suites::PrepareContext;
 
 use super::assemble::{assemble, now_rfc3339, RunContext};
 use super::batch_bound::{check_batch_fits, host_available_memory};
+use super::engine::{Engine, InProcess};
 use super::meters::{open_monitor, MeterChoice};
 use super::panic_guard::catch_panic;
 use super::peak::find_peak;
 use super::trial::run_trial;
 use crate::backend;
 use crate::device::{CpuInfo, GpuInfo, ResolvedDevice};
+use crate::endpoint::{EndpointEngine, EndpointParams};
 use crate::harness::Scenario;
 use crate::results::{write_atomic, RunRecord};
 use crate::suite::{PlannedRun, SuiteSource};
@@ -52,6 +54,34 @@ pub enum RunFailure {
     Failed(String),
 }
 
+/// Stages the run's engine: an OpenAI-compatible endpoint when its
+/// parameters say `engine = "openai"`, otherwise the workload on a Burn backend.
+///
+/// An in-process batch whose inputs and outputs alone would not fit in the
+/// device's (or the host's) memory fails here, before any allocation.
+fn stage(
+    env: &Environment<'_>,
+    run: &PlannedRun,
+    device: ResolvedDevice,
+    gpu_memory_bytes: Option<u64>,
+) -> Result<Box<dyn Engine>, RunFailure> {
+    if EndpointParams::selected_by(&run.params) {
+        return Ok(Box::new(EndpointEngine::prepare(&run.params, env.prepare).map_err(RunFailure::Failed)?));
+    }
+    let staged = catch_panic(|| backend::prepare(&run.workload, &run.params, env.prepare, device, run.precision))
+        .map_err(|p| RunFailure::Failed(format!("staging panicked: {p}")))?;
+    let workload = staged.map_err(|e| RunFailure::Failed(e.to_string()))?;
+    check_batch_fits(
+        run.settings.batch_size,
+        workload.model_card(),
+        &device.to_string(),
+        gpu_memory_bytes,
+        host_available_memory(),
+    )
+    .map_err(RunFailure::Failed)?;
+    Ok(Box::new(InProcess(workload)))
+}
+
 /// Runs `run` on `device` (every trial, then the accuracy pass) and writes
 /// its result file; returns the record and its path.
 pub fn run_one(
@@ -67,17 +97,7 @@ pub fn run_one(
         ResolvedDevice::Cuda(i) => env.gpus.get(i as usize),
         ResolvedDevice::Cpu => None,
     };
-    let staged = catch_panic(|| backend::prepare(&run.workload, &run.params, env.prepare, device, run.precision))
-        .map_err(|p| RunFailure::Failed(format!("staging panicked: {p}")))?;
-    let mut workload = staged.map_err(|e| RunFailure::Failed(e.to_string()))?;
-    check_batch_fits(
-        run.settings.batch_size,
-        workload.model_card(),
-        &device.to_string(),
-        gpu.and_then(|g| g.memory_bytes),
-        host_available_memory(),
-    )
-    .map_err(RunFailure::Failed)?;
+    let mut workload = stage(env, run, device, gpu.and_then(|g| g.memory_bytes))?;
 
     // A peak search reports its best probe: the record is that of the run at that rate.
     let mut at_peak = run.clone();
@@ -95,7 +115,7 @@ pub fn run_one(
     let quality = catch_panic(|| workload.accuracy())
         .map_err(|p| RunFailure::Failed(format!("accuracy pass panicked: {p}")))?
         .map_err(|e| RunFailure::Failed(format!("accuracy pass: {e}")))?;
-    let monitor_unavailable = open_monitor(device, gpu).unavailable();
+    let monitor_unavailable = workload.unmetered_here().or_else(|| open_monitor(device, gpu).unavailable());
     let ctx = RunContext { index, run: &at_peak, device, gpu, started_at, monitor_unavailable, peak_search };
     let record = assemble(env, ctx, workload.as_ref(), &trials, quality)?;
     let name = record.file_name(index, "");

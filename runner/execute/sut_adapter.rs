@@ -16,6 +16,10 @@ impl SystemUnderTest for WorkloadSut<'_> {
         self.0.run(samples).map_err(|e| HarnessError::Sut(e.to_string()))
     }
 
+    fn issue_arrivals(&mut self, samples: &[usize], arrivals: &[std::time::Instant]) -> Result<(), HarnessError> {
+        self.0.run_arrivals(samples, arrivals).map_err(|e| HarnessError::Sut(e.to_string()))
+    }
+
     fn sync(&mut self) -> Result<(), HarnessError> {
         self.0.sync().map_err(|e| HarnessError::Sut(e.to_string()))
     }

@@ -5,15 +5,18 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use wattbench_suites::rng::SplitMix64;
-use wattbench_suites::{GenerationTally, PreparedWorkload};
+use wattbench_suites::GenerationTally;
 
-use super::meters::{open_meter, open_monitor, EnergyWindow};
+use super::engine::Engine;
+use super::meters::{open_meter, open_monitor, EnergyWindow, MeterChoice};
 use super::panic_guard::catch_panic;
 use super::run_one::{Environment, RunFailure};
-use super::sut_adapter::WorkloadSut;
-use crate::device::{DeviceState, GpuInfo, ResolvedDevice};
-use crate::energy::{measure_idle, EnergyMeter, EnergyMethod, EnergyReport, IdleMeasurement, WindowMeasurement};
-use crate::harness::{run_scenario, HarnessError, ScenarioOutcome, ScenarioSettings, WindowObserver};
+use crate::device::{DeviceMonitor, DeviceState, GpuInfo, NoMonitor, ResolvedDevice};
+use crate::endpoint::EndpointTally;
+use crate::energy::{
+    measure_idle, EnergyMeter, EnergyMethod, EnergyReport, IdleMeasurement, Unmeasured, WindowMeasurement,
+};
+use crate::harness::{HarnessError, ScenarioOutcome, ScenarioSettings};
 use crate::suite::PlannedRun;
 
 /// What one trial measured.
@@ -34,22 +37,8 @@ pub struct TrialOutcome {
     pub cooldown_s: f64,
     /// Token timings of a generative workload's timed batches.
     pub generation: Option<GenerationTally>,
-}
-
-/// Passes the window's edges on, remembering when it opened.
-struct MarkOpen<'a> {
-    inner: &'a mut dyn WindowObserver,
-    opened: Option<Instant>,
-}
-
-impl WindowObserver for MarkOpen<'_> {
-    fn open(&mut self) -> Result<(), HarnessError> {
-        self.opened = Some(Instant::now());
-        self.inner.open()
-    }
-    fn close(&mut self) -> Result<(), HarnessError> {
-        self.inner.close()
-    }
+    /// An endpoint's own figures.
+    pub endpoint: Option<EndpointTally>,
 }
 
 fn harness_failure(e: HarnessError) -> RunFailure {
@@ -89,7 +78,25 @@ fn idle(meter: &mut dyn EnergyMeter, run: &PlannedRun) -> Result<Option<IdleMeas
     measure_idle(meter, run.idle).map_err(|e| RunFailure::Failed(format!("idle power: {e}")))
 }
 
-/// Runs trial `index` of `run` on the staged workload.
+/// The meter and the device monitor of a trial: the device's own, except
+/// for an engine that runs elsewhere (its energy is then unmeasured here,
+/// unless the meter is scripted for a test).
+fn meter_and_monitor(
+    env: &Environment<'_>,
+    device: ResolvedDevice,
+    gpu: Option<&GpuInfo>,
+    engine: &dyn Engine,
+) -> (Box<dyn EnergyMeter>, Box<dyn DeviceMonitor>) {
+    match engine.unmetered_here() {
+        Some(why) if *env.meter == MeterChoice::Real => {
+            (Box::new(Unmeasured::new(why.clone())), Box::new(NoMonitor(why)))
+        }
+        Some(why) => (open_meter(env.meter, device, gpu, env.cpu), Box::new(NoMonitor(why))),
+        None => (open_meter(env.meter, device, gpu, env.cpu), open_monitor(device, gpu)),
+    }
+}
+
+/// Runs trial `index` of `run` on the staged engine.
 pub fn run_trial(
     env: &Environment<'_>,
     run: &PlannedRun,
@@ -97,22 +104,21 @@ pub fn run_trial(
     index: usize,
     device: ResolvedDevice,
     gpu: Option<&GpuInfo>,
-    workload: &mut dyn PreparedWorkload,
+    engine: &mut dyn Engine,
 ) -> Result<TrialOutcome, RunFailure> {
     let cooldown = cooldown_for(run, index);
     pause(env, cooldown)?;
-    let mut meter = open_meter(env.meter, device, gpu, env.cpu);
-    let mut monitor = open_monitor(device, gpu);
+    let (mut meter, mut monitor) = meter_and_monitor(env, device, gpu, engine);
     let idle_before = idle(meter.as_mut(), run)?;
 
-    let mut second = open_meter(env.meter, device, gpu, env.cpu);
+    let (second, _) = meter_and_monitor(env, device, gpu, engine);
+    let mut second = second;
     let trace_source = matches!(second.power_w(), Ok(Some(_))).then_some(second);
     let mut window = EnergyWindow::new(meter.as_mut(), monitor.as_mut(), trace_source);
-    let mut marked = MarkOpen { inner: &mut window, opened: None };
-    let outcome = catch_panic(|| run_scenario(&mut WorkloadSut(workload), settings, &mut marked, env.stop))
+    let ran = catch_panic(|| engine.run_window(settings, &mut window, env.stop))
         .map_err(|p| RunFailure::Failed(format!("the backend panicked: {p}")))?
         .map_err(harness_failure)?;
-    let generation = marked.opened.and_then(|since| workload.take_generation(since));
+    let (outcome, generation, endpoint) = (ran.outcome, ran.generation, ran.endpoint);
     let readings = window.result.take();
     drop(window);
     let readings = readings.ok_or_else(|| RunFailure::Failed("the energy window never closed".into()))?;
@@ -145,5 +151,6 @@ pub fn run_trial(
         device_end: readings.device_end,
         cooldown_s: cooldown.as_secs_f64(),
         generation,
+        endpoint,
     })
 }

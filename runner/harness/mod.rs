@@ -14,6 +14,7 @@ mod window;
 
 pub use order::SampleOrder;
 pub use outcome::ScenarioOutcome;
+pub use server::arrival_schedule;
 pub use settings::{Scenario, ScenarioSettings, MAX_BATCH_SIZE, MIN_SERVER_SCHEDULE_LIMIT};
 pub use sut::{HarnessError, NoWindowObserver, SystemUnderTest, WindowObserver};
 

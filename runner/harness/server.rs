@@ -31,8 +31,8 @@ struct Arrival {
 
 /// The arrival schedule: Poisson at `rate`, long enough that its last
 /// arrival falls after the minimum duration and that it holds the minimum
-/// query count.
-fn schedule(settings: &ScenarioSettings, rate: f64) -> Result<Vec<u64>, HarnessError> {
+/// query count. Offsets from the window's opening, nanoseconds.
+pub fn arrival_schedule(settings: &ScenarioSettings, rate: f64) -> Result<Vec<u64>, HarnessError> {
     let min_ns = settings.min_duration.as_nanos() as u64;
     // `check` bounds the expected length by the limit; this bounds the drawn
     // one (a Poisson schedule may run long by chance, never this long).
@@ -106,13 +106,14 @@ pub(super) fn run(
         settings.target_qps.ok_or_else(|| HarnessError::BadSettings("the server scenario needs target_qps".into()))?;
     let mut order = SampleOrder::new(sut.sample_count(), settings.seed);
     let warm = warm_up(sut, &mut order, settings, stop)?;
-    let offsets = schedule(settings, rate)?;
+    let offsets = arrival_schedule(settings, rate)?;
     let count = offsets.len();
     let mut latency_ns = latency_histogram()?;
     let mut lateness_ns = latency_histogram()?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut pending: Vec<Arrival> = Vec::with_capacity(settings.batch_size);
     let mut batch = Vec::with_capacity(settings.batch_size);
+    let mut due = Vec::with_capacity(settings.batch_size);
 
     let (start_tx, start_rx) = std::sync::mpsc::channel();
     let issuer = spawn_issuer(start_rx, offsets, tx);
@@ -146,7 +147,9 @@ pub(super) fn run(
             }
         }
         order.fill(&mut batch, pending.len());
-        if let Err(e) = sut.issue(&batch) {
+        due.clear();
+        due.extend(pending.iter().map(|a| a.due));
+        if let Err(e) = sut.issue_arrivals(&batch, &due) {
             break Err(e);
         }
         last_done = Instant::now();

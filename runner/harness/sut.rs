@@ -1,5 +1,7 @@
 //! The two interfaces the harness drives.
 
+use std::time::Instant;
+
 use thiserror::Error;
 
 /// Anything that can stop a scenario.
@@ -30,6 +32,14 @@ pub trait SystemUnderTest {
     /// Runs one query (the samples as one batch) and returns once the device
     /// has finished it and its outputs are on the host.
     fn issue(&mut self, samples: &[usize]) -> Result<(), HarnessError>;
+
+    /// Runs one query of arrivals (the server scenario): sample `samples[i]`
+    /// was due at `arrivals[i]`, so that a system that reports per-request
+    /// figures (time to first token) can count them from the arrival.
+    fn issue_arrivals(&mut self, samples: &[usize], arrivals: &[Instant]) -> Result<(), HarnessError> {
+        let _ = arrivals;
+        self.issue(samples)
+    }
 
     /// Waits for all outstanding device work.
     fn sync(&mut self) -> Result<(), HarnessError>;

@@ -4,6 +4,7 @@
 pub mod cdf;
 pub mod fleet;
 pub mod frontier;
+pub mod load_curve;
 pub mod page;
 pub mod power;
 pub mod qa;

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::report::svg::{esc, fmt_si, fmt_sig};
-use crate::report::{by_workload, cdf, fleet, frontier, power, qa, Run};
+use crate::report::{by_workload, cdf, fleet, frontier, load_curve, power, qa, Run};
 
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;margin:24px auto;max-width:1220px;color:#222;padding:0 16px}
 h1{margin:0 0 4px}h2{border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:36px}h3{margin:18px 0 6px;font-size:15px}
@@ -158,6 +158,11 @@ pub fn render(runs: &[Run]) -> String {
     h.push_str(&power::section(runs));
     h.push_str("</section>\n<section id=\"frontier\">\n<h2>Efficiency frontier</h2>\n");
     h.push_str(&frontier::section(runs));
+    let curve = load_curve::section(runs);
+    if !curve.is_empty() {
+        h.push_str("</section>\n<section id=\"load-curve\">\n<h2>Endpoint load curve</h2>\n");
+        h.push_str(&curve);
+    }
     if qa::has_answers(runs) {
         h.push_str("</section>\n<section id=\"qa-frontier\">\n<h2>Accuracy against energy per correct answer</h2>\n");
         h.push_str(&qa::section(runs));

@@ -15,8 +15,9 @@ pub const PHASE_ENERGY: &str = "not separated: the energy counter is read at the
 /// What a generative run measured, over every trial's window.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GenerationRecord {
-    /// Time to first token of each request, from its batch's start (prefill
-    /// included; queueing in the server scenario is in `latency_ns`).
+    /// Time to first token of each request: from its scheduled arrival in the
+    /// server scenario (queueing included, as in `latency_ns`), otherwise from
+    /// its batch's start (in-process) or its send (endpoint).
     pub ttft_ns: LatencySummary,
     /// Inter-token latency: every decode step of every batch.
     pub itl_ns: LatencySummary,

@@ -2,6 +2,7 @@
 //! the run ends.
 
 mod answers;
+mod endpoint;
 mod generation;
 mod placement;
 mod provenance;
@@ -11,6 +12,7 @@ mod shard_source;
 mod writer;
 
 pub use answers::AnswersRecord;
+pub use endpoint::{EndpointRecord, EndpointSettings, ENDPOINT_TIMING};
 pub use generation::GenerationRecord;
 pub use placement::{host_name, node_name, scheduler_task};
 pub use provenance::{os_description, DeviceProvenance, Provenance};

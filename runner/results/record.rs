@@ -67,6 +67,9 @@ pub struct RunRecord {
     /// A question-answering run's score and joules per correct answer (absent for others).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answers: Option<super::AnswersRecord>,
+    /// An endpoint run: how it was called, failures by kind, TPOT (absent for in-process runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<super::EndpointRecord>,
     /// Energy over the measured window.
     pub energy: EnergyReport,
     /// Quality on the held test split.
@@ -239,4 +242,7 @@ pub struct PeakProbe {
     pub p99_ns: Option<u64>,
     /// Whether the probe was VALID.
     pub valid: bool,
+    /// An endpoint run with objectives: requests meeting them per second (the search's figure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goodput_per_s: Option<f64>,
 }

@@ -90,6 +90,15 @@ fn params_json(entry: &RunEntry, ctx: &Ctx<'_>) -> Result<serde_json::Value, Sui
     };
     let value = serde_json::to_value(table.get_ref()).or_else(|e| ctx.err(table.span(), e.to_string()))?;
     let id = entry.workload.get_ref();
+    if crate::endpoint::EndpointParams::selected_by(&value) {
+        if id != "llm" {
+            return ctx.err(table.span(), format!("engine = \"openai\" serves the llm workload, not `{id}`"));
+        }
+        return match crate::endpoint::EndpointParams::from_json(&value) {
+            Ok(_) => Ok(value),
+            Err(e) => ctx.err(table.span(), e.to_string()),
+        };
+    }
     match wattbench_suites::validate_params(id, &value) {
         Ok(()) => Ok(value),
         Err(e) => ctx.err(table.span(), e.to_string()),

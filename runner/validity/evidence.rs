@@ -52,4 +52,23 @@ pub struct RunEvidence {
     pub throughput_cv: Option<f64>,
     /// Why device state is not monitored, when it is not.
     pub monitor_unavailable: Option<String>,
+    /// An endpoint run: its failed requests.
+    pub request_failures: Option<FailureEvidence>,
+    /// An endpoint run with service-level objectives: what they achieved.
+    pub slo: Option<crate::endpoint::SloRecord>,
+}
+
+/// The failed requests of an endpoint run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailureEvidence {
+    /// Requests that failed.
+    pub failed: u64,
+    /// Requests that ended (complete or failed).
+    pub sent: u64,
+    /// The largest fraction of failed requests of a VALID run.
+    pub max_frac: f64,
+    /// Failed requests by kind.
+    pub by_kind: Vec<(String, u64)>,
+    /// Whether issuing stopped early because most requests failed.
+    pub abandoned: bool,
 }

@@ -3,10 +3,11 @@
 //! broke and the fix. Rules that could not be checked on this device are
 //! listed with the reason, never silently passed.
 
+mod endpoint_rules;
 mod evidence;
 mod rules;
 
-pub use evidence::{EnergyEvidence, RunEvidence, TrialEvidence};
+pub use evidence::{EnergyEvidence, FailureEvidence, RunEvidence, TrialEvidence};
 pub use rules::{judge, RuleOutcome, Thresholds, Verdict};
 
 #[cfg(test)]

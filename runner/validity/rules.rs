@@ -217,6 +217,12 @@ pub fn judge(e: &RunEvidence, t: &Thresholds) -> Verdict {
         };
         v.check("latency_bound", miss);
     }
+    if let Some(f) = &e.request_failures {
+        v.check("request_failures", super::endpoint_rules::check(f));
+    }
+    if let Some(slo) = &e.slo {
+        v.check("slo", super::endpoint_rules::check_slo(slo));
+    }
     let measured = e.trials.iter().any(|tr| tr.energy.is_some());
     if measured {
         v.check("energy_window", energy_window(&e.trials, t));

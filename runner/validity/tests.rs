@@ -38,6 +38,8 @@ fn clean() -> RunEvidence {
         quality: ("mape_pct".into(), 3.9, Some(5.8)),
         throughput_cv: Some(0.01),
         monitor_unavailable: None,
+        request_failures: None,
+        slo: None,
     }
 }
 

@@ -122,8 +122,8 @@ pub struct QualityReport {
 /// Token-level timings of a generative workload's batches.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GenerationTally {
-    /// Time to first token of every request: from its batch's start to the
-    /// prefill's tokens on the host, nanoseconds.
+    /// Time to first token of every request, nanoseconds: from its arrival
+    /// (server scenario) or its batch's start to the prefill's tokens on the host.
     pub ttft_ns: Vec<u64>,
     /// Every inter-token interval: one per decode step, nanoseconds.
     pub itl_ns: Vec<u64>,
@@ -160,6 +160,14 @@ pub trait PreparedWorkload {
     /// returns only after the device has finished and the outputs are on the
     /// host (a device sync precedes the completion timestamp).
     fn run(&mut self, samples: &[usize]) -> Result<(), WorkloadError>;
+
+    /// Runs one query whose sample `samples[i]` arrived at `arrivals[i]`
+    /// (the server scenario's scheduled time), for workloads that time each
+    /// request from its arrival (time to first token). Defaults to [`PreparedWorkload::run`].
+    fn run_arrivals(&mut self, samples: &[usize], arrivals: &[std::time::Instant]) -> Result<(), WorkloadError> {
+        let _ = arrivals;
+        self.run(samples)
+    }
 
     /// Waits until all work queued on the device has finished.
     fn sync(&mut self) -> Result<(), WorkloadError>;

@@ -250,12 +250,10 @@ pub fn prepare<B: Backend>(
     })
 }
 
-impl<B: Backend> PreparedWorkload for PreparedLlm<B> {
-    fn sample_count(&self) -> usize {
-        self.requests.len()
-    }
-
-    fn run(&mut self, samples: &[usize]) -> Result<(), WorkloadError> {
+impl<B: Backend> PreparedLlm<B> {
+    /// Runs one static batch; TTFT counts from each request's arrival when
+    /// `arrivals` are given, from the batch's start otherwise.
+    fn run_batch(&mut self, samples: &[usize], arrivals: Option<&[Instant]>) -> Result<(), WorkloadError> {
         let batch: Vec<_> = samples.iter().map(|&i| self.requests[i % self.requests.len()].to_generation()).collect();
         let started = Instant::now();
         let mut tally = GenerationTally::default();
@@ -265,7 +263,13 @@ impl<B: Backend> PreparedWorkload for PreparedLlm<B> {
             let ns = now.duration_since(last).as_nanos() as u64;
             match e.phase {
                 Phase::Prefill => {
-                    tally.ttft_ns.extend(std::iter::repeat_n(ns, e.new_tokens));
+                    match arrivals {
+                        // Each request's first token counts from its own arrival, so queueing shows.
+                        Some(due) => tally.ttft_ns.extend(
+                            due.iter().take(e.new_tokens).map(|&a| now.saturating_duration_since(a).as_nanos() as u64),
+                        ),
+                        None => tally.ttft_ns.extend(std::iter::repeat_n(ns, e.new_tokens)),
+                    }
                     tally.prefill_ns += ns;
                 }
                 Phase::Decode => {
@@ -280,6 +284,20 @@ impl<B: Backend> PreparedWorkload for PreparedLlm<B> {
         tally.output_tokens = out.output_tokens as u64;
         self.log.push(BatchLog { started, tally });
         Ok(())
+    }
+}
+
+impl<B: Backend> PreparedWorkload for PreparedLlm<B> {
+    fn sample_count(&self) -> usize {
+        self.requests.len()
+    }
+
+    fn run(&mut self, samples: &[usize]) -> Result<(), WorkloadError> {
+        self.run_batch(samples, None)
+    }
+
+    fn run_arrivals(&mut self, samples: &[usize], arrivals: &[Instant]) -> Result<(), WorkloadError> {
+        self.run_batch(samples, Some(arrivals))
     }
 
     fn sync(&mut self) -> Result<(), WorkloadError> {
@@ -355,6 +373,30 @@ mod tests {
         // Random weights predict about as well as a uniform guess over the 512-token vocabulary.
         assert!(q.value > 100.0 && q.value < 5_000.0, "{q:?}");
         assert!(w.model_card().parameters > 0);
+    }
+
+    #[test]
+    fn ttft_counts_from_each_arrival_when_the_server_gives_them() {
+        let p = LlmParams {
+            requests: 2,
+            prompt_tokens: Some(LengthDistribution::Fixed { tokens: 16 }),
+            output_tokens: LengthDistribution::Fixed { tokens: 2 },
+            ..Default::default()
+        };
+        let mut w = prepare::<Flex>(&p, &PrepareContext::default(), &Default::default()).unwrap();
+        let since = Instant::now();
+        // Two requests that queued 300 ms and 100 ms before their batch started.
+        let now = Instant::now();
+        let arrivals = [now - std::time::Duration::from_millis(300), now - std::time::Duration::from_millis(100)];
+        w.run_arrivals(&[0, 1], &arrivals).unwrap();
+        let t = w.take_generation(since).unwrap();
+        assert_eq!(t.ttft_ns.len(), 2);
+        assert!(t.ttft_ns[0] >= 300_000_000 && t.ttft_ns[1] >= 100_000_000, "{:?}", t.ttft_ns);
+        assert!(t.ttft_ns[0] - t.ttft_ns[1] >= 199_000_000, "{:?}", t.ttft_ns);
+        // Without arrivals, TTFT counts from the batch's start: far less than the queueing above.
+        w.run(&[0, 1]).unwrap();
+        let t = w.take_generation(since).unwrap();
+        assert!(t.ttft_ns.iter().all(|&v| v < t.prefill_ns + 1), "{:?} {}", t.ttft_ns, t.prefill_ns);
     }
 
     #[test]

@@ -1,0 +1,221 @@
+//! The endpoint as an [`Engine`]: requests prepared before timing, a
+//! warm-up at the run's concurrency, then one measured window in the
+//! scenario the suite names. The run's `batch_size` is the number of
+//! requests kept in flight (offline); single-stream keeps one; the server
+//! scenario sends each request at its scheduled arrival.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::runtime::Runtime;
+use wattbench_suites::llm::{RequestMix, Tokenizer};
+use wattbench_suites::{DataCard, ModelCard, PrepareContext, QualityReport, WeightsSource};
+
+use super::client::{request_body, EndpointClient, PreparedRequest};
+use super::load::{closed_loop, scheduled, ClosedLoopStop, LoadContext};
+use super::params::EndpointParams;
+use super::source::{requests_sha256, PromptSetSource, RequestSource};
+use super::tally::{tally_window, EndpointTally};
+use crate::execute::{Engine, EngineWindow};
+use crate::harness::{arrival_schedule, HarnessError, Scenario, ScenarioSettings, WindowObserver};
+use crate::results::EndpointSettings;
+
+/// Failures after which a closed loop gives up issuing when most requests fail.
+const ABANDON_AFTER: u64 = 32;
+
+/// An OpenAI-compatible endpoint, ready to be measured.
+pub struct EndpointEngine {
+    params: EndpointParams,
+    rt: Runtime,
+    ctx: Arc<LoadContext>,
+    next_request: usize,
+    quality: EndpointTally,
+    model_card: ModelCard,
+    data_card: DataCard,
+}
+
+impl EndpointEngine {
+    /// Reads the suite's parameters and draws the requests from the prompt set.
+    pub fn prepare(value: &serde_json::Value, prepare: &PrepareContext) -> Result<Self, String> {
+        let p = EndpointParams::from_json(value).map_err(|e| e.to_string())?;
+        let tokenizer = match &p.tokenizer {
+            Some(t) => Some(Tokenizer::from_file(&prepare.resolve_weights_path(t)).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let mix = RequestMix {
+            prompt_tokens: p.prompt_tokens.clone(),
+            output_tokens: p.output_tokens.clone(),
+            categories: Vec::new(),
+        };
+        let mut source = PromptSetSource::new(tokenizer.clone().unwrap_or_else(Tokenizer::bytes), mix, p.seed);
+        Self::with_source(p, tokenizer, &mut source)
+    }
+
+    /// An engine whose requests come from `source`.
+    pub fn with_source(
+        p: EndpointParams,
+        tokenizer: Option<Tokenizer>,
+        source: &mut dyn RequestSource,
+    ) -> Result<Self, String> {
+        let texts = source.requests(p.requests)?;
+        let requests = texts
+            .iter()
+            .map(|r| PreparedRequest {
+                body: request_body(&p, r),
+                max_tokens: r.max_tokens,
+                prompt_tokens: r.prompt_tokens,
+            })
+            .collect::<Vec<_>>();
+        let client = EndpointClient::new(&p, tokenizer.map(Arc::new))?;
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the client's runtime: {e}"))?;
+        let mut architecture = BTreeMap::new();
+        architecture.insert("engine".to_string(), format!("openai endpoint ({})", p.api.path()));
+        architecture.insert("base_url".to_string(), p.public_base_url());
+        architecture.insert("model".to_string(), p.model.clone());
+        architecture.insert(
+            "batching".to_string(),
+            "the server's own; the client keeps batch_size requests in flight (offline)".to_string(),
+        );
+        let n = texts.len().max(1);
+        let mean_prompt = texts.iter().map(|r| r.prompt_tokens).sum::<usize>() / n;
+        let mean_output = texts.iter().map(|r| r.max_tokens).sum::<usize>() / n;
+        let model_card = ModelCard {
+            parameters: 0,
+            flops_per_sample: 0,
+            bytes_per_sample: 0,
+            input_shape: vec![texts.iter().map(|r| r.prompt_tokens).max().unwrap_or(0)],
+            output_shape: vec![texts.iter().map(|r| r.max_tokens).max().unwrap_or(0)],
+            weights: WeightsSource::File {
+                path: format!("served as `{}` by {}", p.model, p.public_base_url()),
+                sha256: "not available: the weights are on the server".into(),
+            },
+            architecture,
+        };
+        let data_card = DataCard {
+            source: format!(
+                "{}; {} requests (mean {mean_prompt} prompt tokens, {mean_output} max_tokens)",
+                source.describe(),
+                texts.len()
+            ),
+            sha256: requests_sha256(&texts),
+            performance_samples: texts.len(),
+            test_samples: 0,
+        };
+        Ok(Self {
+            params: p,
+            rt,
+            ctx: Arc::new(LoadContext { client, requests }),
+            next_request: 0,
+            quality: EndpointTally::default(),
+            model_card,
+            data_card,
+        })
+    }
+}
+
+impl Engine for EndpointEngine {
+    fn run_window(
+        &mut self,
+        settings: &ScenarioSettings,
+        observer: &mut dyn WindowObserver,
+        stop: &AtomicBool,
+    ) -> Result<EngineWindow, HarnessError> {
+        settings.check()?;
+        let concurrency = if settings.scenario == Scenario::SingleStream { 1 } else { settings.batch_size };
+        let warm_start = Instant::now();
+        let warm_until =
+            ClosedLoopStop { min_requests: 1, min_duration: settings.warmup, abandon_after_failures: ABANDON_AFTER };
+        let warm = closed_loop(&self.rt, &self.ctx, concurrency, self.next_request, warm_until, warm_start, stop)?;
+        self.next_request = warm.next_request;
+        let warmup = (warm.records.len() as u64, warm_start.elapsed());
+        let schedule = match settings.scenario {
+            Scenario::Server => {
+                let rate = settings
+                    .target_qps
+                    .ok_or_else(|| HarnessError::BadSettings("the server scenario needs target_qps".into()))?;
+                Some(arrival_schedule(settings, rate)?)
+            }
+            _ => None,
+        };
+        observer.open()?;
+        let opened = Instant::now();
+        let load = match &schedule {
+            Some(offsets) => {
+                scheduled(&self.rt, &self.ctx, offsets, self.next_request, self.params.max_in_flight, opened, stop)?
+            }
+            None => {
+                let until = ClosedLoopStop {
+                    min_requests: settings.min_queries,
+                    min_duration: settings.min_duration,
+                    abandon_after_failures: ABANDON_AFTER.max(settings.min_queries),
+                };
+                closed_loop(&self.rt, &self.ctx, concurrency, self.next_request, until, opened, stop)?
+            }
+        };
+        observer.close()?;
+        self.next_request = load.next_request % self.ctx.requests.len().max(1);
+        let mut w = tally_window(settings.scenario, concurrency, opened, &load.records, &load.lateness_ns, warmup)?;
+        w.endpoint.abandoned = load.abandoned;
+        self.quality.merge(&w.endpoint);
+        Ok(EngineWindow { outcome: w.outcome, generation: Some(w.generation), endpoint: Some(w.endpoint) })
+    }
+
+    fn accuracy(&mut self) -> Result<QualityReport, String> {
+        let completed = self.quality.completed.len();
+        let full = completed as u64 - self.quality.answers_short.min(completed as u64);
+        Ok(QualityReport {
+            metric: "full_length_answers_frac".into(),
+            value: if completed > 0 { full as f64 / completed as f64 } else { 0.0 },
+            lower_is_better: false,
+            threshold: None,
+            passes: None,
+            gate: "not gated: the endpoint's answers are not scored (the value is the fraction of complete answers \
+                   that reached the requested max_tokens)"
+                .into(),
+            baseline: None,
+            samples: completed,
+        })
+    }
+
+    fn model_card(&self) -> &ModelCard {
+        &self.model_card
+    }
+
+    fn data_card(&self) -> &DataCard {
+        &self.data_card
+    }
+
+    fn backend_name(&self) -> Option<String> {
+        Some("openai".into())
+    }
+
+    fn unmetered_here(&self) -> Option<String> {
+        Some("the endpoint's serving GPUs are not metered from this client".into())
+    }
+
+    fn endpoint_settings(&self) -> Option<EndpointSettings> {
+        let p = &self.params;
+        Some(EndpointSettings {
+            engine: p.engine.clone(),
+            base_url: p.public_base_url(),
+            model: p.model.clone(),
+            api: p.api.path().into(),
+            api_key_env: p.api_key_env.clone(),
+            timeout_s: p.timeout_s,
+            force_length: serde_json::to_value(p.force_length)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            max_failed_frac: p.max_failed_frac,
+            max_in_flight: p.max_in_flight,
+            slo: p.slo.clone(),
+        })
+    }
+}
