@@ -38,6 +38,16 @@ fn add_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
     let first = group[0];
     let mut out = first.record.clone();
+    if let [only] = group {
+        // A configuration seen once (a shard of a plan) is returned as it is,
+        // intervals and all: only where it came from is added.
+        let file = wattbench_suites::portable_path(&only.path.display().to_string());
+        out.shards = ShardSource::of(&file, &only.record);
+        if out.merged_from.is_empty() {
+            out.merged_from = vec![file];
+        }
+        return Ok(out);
+    }
     let mut hist = decode_histogram(&first.record.latency_ns.hdr)
         .map_err(|reason| MergeError::Histogram { file: first.path.display().to_string(), reason })?;
     out.merged_from = vec![wattbench_suites::portable_path(&first.path.display().to_string())];
@@ -106,6 +116,10 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
     }
     if let Some(g) = out.generation.as_mut() {
         g.set_energy(out.energy.joules, out.energy.net_joules, out.energy.j_per_inference);
+    }
+    // J per correct answer follows the merged energy (the score is the first shard's: one question set).
+    if let Some(a) = out.answers.take() {
+        out.answers = Some(crate::results::AnswersRecord::new(a.score, &a.question_set_sha256, &out.energy));
     }
     out.latency_ns = LatencySummary::from_histogram(&hist)
         .map_err(|reason| MergeError::Histogram { file: "merged".into(), reason })?;

@@ -153,7 +153,8 @@ fn single(rec: &RunRecord, f: &mut Findings) {
 /// order, `settings.trials` each; throughputs, energy, idle and power add.
 fn merged(rec: &RunRecord, k: usize, f: &mut Findings) {
     let per = rec.settings.trials.max(1);
-    if rec.trials.len() != k * per {
+    // `settings.trials` comes from the file: no overflow on a hostile value.
+    if k.checked_mul(per) != Some(rec.trials.len()) {
         f.note("trials", format!("{} trials", rec.trials.len()), format!("{k} shards of {per} trials"));
         return;
     }

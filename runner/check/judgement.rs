@@ -8,7 +8,7 @@ use super::{close, Findings};
 use crate::results::RunRecord;
 use crate::stats::decode_histogram;
 use crate::stats::uncertainty::spread;
-use crate::validity::{judge, EnergyEvidence, RunEvidence, Thresholds, TrialEvidence};
+use crate::validity::{judge, EnergyEvidence, FailureEvidence, RunEvidence, Thresholds, TrialEvidence};
 
 /// The workload whose gate is its own seasonal-naive baseline on the same
 /// test split (no reference card).
@@ -33,7 +33,13 @@ fn gate(rec: &RunRecord, f: &mut Findings) -> Option<bool> {
         f.eq("quality.passes", q.passes, None);
         return None;
     };
-    if rec.workload == BASELINE_GATED && q.gate_data_sha256.is_none() {
+    if let Some(a) = &rec.answers {
+        // A question set's gate is the suite's minimum accuracy: the value is
+        // the score recorded beside it, and the question set is the data.
+        f.eq("quality.value", q.value, a.score.accuracy);
+        f.eq("answers.question_set_sha256", a.question_set_sha256.as_str(), rec.data.sha256.as_str());
+        f.eq("quality.lower_is_better", q.lower_is_better, false);
+    } else if rec.workload == BASELINE_GATED && q.gate_data_sha256.is_none() {
         f.opt("quality.threshold", Some(t), q.baseline);
     } else {
         let Some(sha) = q.gate_data_sha256.as_deref() else {
@@ -99,6 +105,8 @@ fn verdict(rec: &RunRecord, passes: Option<bool>, f: &mut Findings) {
         quality: (rec.quality.metric.clone(), rec.quality.value, rec.quality.threshold),
         throughput_cv: cv,
         monitor_unavailable,
+        request_failures: rec.endpoint.as_ref().map(FailureEvidence::of),
+        slo: rec.endpoint.as_ref().and_then(|e| e.slo.clone()),
     };
     let want = judge(&evidence, &t);
     let names = |r: &[crate::validity::RuleOutcome]| r.iter().map(|o| o.rule.clone()).collect::<Vec<_>>();

@@ -175,6 +175,7 @@ impl Engine for EndpointEngine {
             value: if completed > 0 { full as f64 / completed as f64 } else { 0.0 },
             lower_is_better: false,
             threshold: None,
+            gate_data_sha256: None,
             passes: None,
             gate: "not gated: the endpoint's answers are not scored (the value is the fraction of complete answers \
                    that reached the requested max_tokens)"

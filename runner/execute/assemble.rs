@@ -107,13 +107,7 @@ fn evidence(
         quality: (quality.metric.clone(), quality.value, quality.threshold),
         throughput_cv: cv,
         monitor_unavailable,
-        request_failures: endpoint.map(|e| FailureEvidence {
-            failed: e.requests_failed,
-            sent: e.requests_sent,
-            max_frac: e.settings.max_failed_frac,
-            by_kind: e.failures.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-            abandoned: e.abandoned_early,
-        }),
+        request_failures: endpoint.map(FailureEvidence::of),
         slo: endpoint.and_then(|e| e.slo.clone()),
     }
 }

@@ -51,6 +51,10 @@ pub trait Engine {
     fn endpoint_settings(&self) -> Option<crate::results::EndpointSettings> {
         None
     }
+    /// A question set's score from the last accuracy pass (question-answering engines only).
+    fn answer_score(&self) -> Option<wattbench_suites::energy_qa::AnswerScore> {
+        None
+    }
 }
 
 /// Passes the window's edges on, remembering when it opened.
@@ -95,5 +99,9 @@ impl Engine for InProcess {
 
     fn data_card(&self) -> &DataCard {
         self.0.data_card()
+    }
+
+    fn answer_score(&self) -> Option<wattbench_suites::energy_qa::AnswerScore> {
+        self.0.answer_score()
     }
 }

@@ -5,7 +5,7 @@
 # build runs several slurmd on one host), then scripts/slurm-suite-array.sh
 # submitted as an array of three shards of a tiny CPU suite. It waits for the
 # dependent merge job (bounded) and checks: every planned run present exactly
-# once across the shards, each shard on its own node, the merged results, the
+# once across the shards (the nodes each ran on are listed), the merged results, the
 # leaderboard and the report written, every job's exit code 0. The daemons
 # are stopped on exit. Where Slurm cannot be had (not root, no apt, no
 # network), it says so and why, and exits 0.
@@ -63,7 +63,7 @@ fail() {
 # and would compile Burn a second time.
 echo "building the debug binary (the test build)"
 cargo test --workspace --locked --no-run --quiet
-BIN="$REPO/target/debug/wattbench"
+BIN="${CARGO_TARGET_DIR:-$REPO/target}/debug/wattbench"
 
 build_s=$((SECONDS - started))
 HOST=$(hostname -s)

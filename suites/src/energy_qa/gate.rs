@@ -56,6 +56,7 @@ impl QaSpec {
             value: score.accuracy,
             lower_is_better: false,
             threshold: Some(self.min_accuracy),
+            gate_data_sha256: None,
             passes: Some(score.accuracy >= self.min_accuracy),
             gate: format!(
                 "energy-qa: at least {:.0}% of {} questions answered correctly (95% interval of this run {:.1}-{:.1}%, \

@@ -13,7 +13,6 @@ use super::gate::QaSpec;
 use super::score::{score, AnswerScore};
 use super::set::QuestionSet;
 use crate::error::WorkloadError;
-use crate::fingerprint;
 use crate::llm::{load_checkpoint, GenerateParams, GenerationRequest, Llama, LlamaConfig, Phase, StepEvent, Tokenizer};
 use crate::workload::{
     DataCard, GenerationTally, ModelCard, PreparedWorkload, QualityReport, WeightsSource, WorkloadInfo,
@@ -125,13 +124,9 @@ pub fn prepare<B: Backend>(
         Some(folder) => {
             let dir = ctx.resolve_weights_path(folder);
             let (model, info) = load_checkpoint::<B>(&dir, device)?;
-            let mut all = String::new();
-            for f in &info.files {
-                all += &fingerprint::sha256_file(f)
-                    .map_err(|e| WorkloadError::Weights { path: dir.display().to_string(), reason: e.to_string() })?;
-            }
-            let sha256 = fingerprint::sha256_hex(all.as_bytes());
-            (model, Tokenizer::for_checkpoint(&dir)?, WeightsSource::File { path: folder.clone(), sha256 })
+            let sha256 = crate::llm::workload::checkpoint_sha256(&dir, &info.files)?;
+            let path = crate::portable_path(folder);
+            (model, Tokenizer::for_checkpoint(&dir)?, WeightsSource::File { path, sha256 })
         }
         None => {
             let config = LlamaConfig::preset(&p.model)?;
@@ -161,7 +156,8 @@ pub fn prepare<B: Backend>(
     let n = requests.len().max(1);
     let mean_prompt = requests.iter().map(|r| r.prompt.len()).sum::<usize>() / n;
     let mut architecture = BTreeMap::new();
-    architecture.insert("model".into(), p.checkpoint.clone().unwrap_or_else(|| format!("preset {}", p.model)));
+    let model_name = p.checkpoint.as_deref().map(crate::portable_path);
+    architecture.insert("model".into(), model_name.unwrap_or_else(|| format!("preset {}", p.model)));
     architecture.insert("tokenizer".into(), tokenizer.kind().to_string());
     architecture.insert("hidden_size".into(), config.hidden_size.to_string());
     architecture.insert("num_hidden_layers".into(), config.num_hidden_layers.to_string());

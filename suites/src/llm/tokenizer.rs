@@ -33,10 +33,12 @@ impl Tokenizer {
 
     /// Reads a Hugging Face `tokenizer.json`.
     pub fn from_file(path: &Path) -> Result<Self, WorkloadError> {
-        let inner = tokenizers::Tokenizer::from_file(path).map_err(|e| WorkloadError::Weights {
-            path: path.display().to_string(),
-            reason: format!("cannot read the tokenizer: {e}"),
-        })?;
+        let bad = |reason: String| WorkloadError::Weights { path: path.display().to_string(), reason };
+        // Only a regular file, read no further than its size (never a FIFO or /dev/zero).
+        let bytes =
+            crate::regular_file::read_regular(path).map_err(|e| bad(format!("cannot read the tokenizer: {e}")))?;
+        let inner =
+            tokenizers::Tokenizer::from_bytes(&bytes).map_err(|e| bad(format!("cannot read the tokenizer: {e}")))?;
         Ok(Self::HuggingFace(Box::new(inner)))
     }
 

@@ -139,7 +139,8 @@ pub struct PreparedLlm<B: Backend> {
     data_card: DataCard,
 }
 
-fn checkpoint_sha256(dir: &Path, files: &[std::path::PathBuf]) -> Result<String, WorkloadError> {
+/// The sha256 of a checkpoint: of its files' sha256 in order (the files loaded).
+pub fn checkpoint_sha256(dir: &Path, files: &[std::path::PathBuf]) -> Result<String, WorkloadError> {
     let mut all = String::new();
     for f in files {
         let h = fingerprint::sha256_file(f)
@@ -209,7 +210,8 @@ pub fn prepare<B: Backend>(
     ] {
         architecture.insert(k.into(), v.to_string());
     }
-    architecture.insert("model".into(), p.checkpoint.clone().unwrap_or_else(|| format!("preset {}", p.model)));
+    let model_name = p.checkpoint.as_deref().map(crate::portable_path);
+    architecture.insert("model".into(), model_name.unwrap_or_else(|| format!("preset {}", p.model)));
     architecture.insert("tokenizer".into(), tokenizer.kind().to_string());
     architecture.insert("batching".into(), "static: one query is one batch, padded to its longest prompt".into());
     let max_prompt = requests.iter().map(|r| r.prompt.len()).max().unwrap_or(0);

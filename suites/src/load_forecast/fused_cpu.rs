@@ -31,6 +31,14 @@ fn execution(e: impl std::fmt::Display) -> WorkloadError {
 
 /// Stages the workload for the fused CPU engine.
 pub fn prepare(p: &LoadForecastParams, ctx: &PrepareContext) -> Result<PreparedFusedCpuLoadForecast, WorkloadError> {
+    // On a CUDA device the GPU's meter would measure a GPU that does no work.
+    if ctx.cuda_ordinal.is_some() {
+        return Err(WorkloadError::BadParameter {
+            workload: super::ID.into(),
+            name: "engine".into(),
+            reason: "the fused CPU engine runs only on the CPU (use --device cpu)".into(),
+        });
+    }
     let staged = stage(p, ctx)?;
     let (model, weights) = build_model::<Flex>(p, &staged, ctx, &FlexDevice)?;
     let engine = FusedRnnCpu::from_lstm(&model.export().map_err(execution)?).map_err(execution)?;
