@@ -15,8 +15,9 @@ pub struct AnswersRecord {
     #[serde(flatten)]
     pub score: AnswerScore,
     /// Gross joules per correct answer: the window's joules per question
-    /// answered, divided by the accuracy (the window answers questions
-    /// exactly as the accuracy pass does). Null when energy is unmeasured
+    /// answered, divided by the accuracy of the accuracy pass (the window
+    /// answers the same questions with the same greedy decoding and answer
+    /// budget, batched as the run says). Null when energy is unmeasured
     /// (never estimated) or no answer was correct.
     pub j_per_correct_answer: Option<f64>,
     /// Its interval: the J/question interval over the accuracy interval

@@ -123,12 +123,33 @@ pub fn decode_histogram_bytes(bytes: &[u8]) -> Result<Histogram<u64>, String> {
             "latency histogram has {digits} significant digits; wattbench reads at most {MAX_SIGNIFICANT_DIGITS}"
         ));
     }
-    Deserializer::new().deserialize(&mut &plain[..]).map_err(|e| format!("latency histogram does not decode: {e:?}"))
+    let h: Histogram<u64> = Deserializer::new()
+        .deserialize(&mut &plain[..])
+        .map_err(|e| format!("latency histogram does not decode: {e:?}"))?;
+    // The crate's percentile and iteration code adds the counts without an
+    // overflow check (a panic, or a wrapped and wrong percentile): counts
+    // whose sum does not fit in 64 bits, or disagree with the total the
+    // decoder kept, are refused. (Found by the hdr_decoder fuzz target.)
+    let summed = h.count_between(h.low(), h.high());
+    if summed == u64::MAX || summed != h.len() {
+        return Err("latency histogram counts overflow or disagree with their total".into());
+    }
+    Ok(h)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_that_overflow_their_total_are_refused() {
+        // The input with which the hdr_decoder fuzz target made
+        // `value_at_quantile` panic ("attempt to add with overflow").
+        let data = include_bytes!("hdr_count_overflow.bin");
+        let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+        let err = decode_histogram(&encoded).expect_err("an overflowing histogram must be refused");
+        assert!(err.contains("overflow"), "{err}");
+    }
 
     #[test]
     fn percentiles_of_a_known_distribution() {
