@@ -4,6 +4,8 @@
 use base64::Engine;
 use std::io::Read;
 
+#[cfg(test)]
+use hdrhistogram::serialization::V2Serializer;
 use hdrhistogram::serialization::{Deserializer, Serializer, V2DeflateSerializer};
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
@@ -143,11 +145,17 @@ mod tests {
 
     #[test]
     fn counts_that_overflow_their_total_are_refused() {
-        // The input with which the hdr_decoder fuzz target made
-        // `value_at_quantile` panic ("attempt to add with overflow").
-        let data = include_bytes!("hdr_count_overflow.bin");
-        let encoded = base64::engine::general_purpose::STANDARD.encode(data);
-        let err = decode_histogram(&encoded).expect_err("an overflowing histogram must be refused");
+        // Two counts whose sum does not fit in 64 bits: the crate's
+        // `value_at_quantile` then panics ("attempt to add with overflow"),
+        // as the hdr_decoder fuzz target found.
+        let mut h = Histogram::<u64>::new_with_bounds(1, 3_600_000_000_000, 3).unwrap();
+        // The format holds counts up to i64::MAX: three of them overflow.
+        for v in [1_000, 2_000, 3_000] {
+            h.record_n(v, i64::MAX as u64).unwrap();
+        }
+        let mut bytes = Vec::new();
+        Serializer::serialize(&mut V2Serializer::new(), &h, &mut bytes).unwrap();
+        let err = decode_histogram_bytes(&bytes).expect_err("an overflowing histogram must be refused");
         assert!(err.contains("overflow"), "{err}");
     }
 

@@ -116,6 +116,25 @@ fn shape_of(n: &Node) -> Option<Vec<usize>> {
     }
 }
 
+/// Whether Burn 0.21 reads `id` as a parameter id: base32 (DNSSEC alphabet,
+/// no padding, zero trailing bits) of at most 8 bytes, or a UUID. Its reader
+/// panics on anything else (found by the weights_loader fuzz target), so
+/// such a record is refused before Burn sees it.
+pub(super) fn burn_reads_param_id(id: &str) -> bool {
+    const BASE32: &[u8] = b"0123456789abcdefghijklmnopqrstuv";
+    let n = id.len();
+    if matches!(n, 2 | 4 | 5 | 7 | 8 | 10 | 12 | 13) {
+        let values: Option<Vec<usize>> = id.bytes().map(|c| BASE32.iter().position(|&a| a == c)).collect();
+        if let Some(values) = values {
+            let spare_bits = (n * 5) % 8;
+            return values.last().is_some_and(|&last| last & ((1 << spare_bits) - 1) == 0);
+        }
+    }
+    let hex = |s: &str| s.bytes().all(|c| c.is_ascii_hexdigit());
+    let dashed = n == 36 && id.split('-').map(str::len).eq([8, 4, 4, 4, 12]) && hex(&id.replace('-', ""));
+    dashed || (n == 32 && hex(id))
+}
+
 fn walk(node: &Node, path: &str, out: &mut Vec<TensorEntry>) -> Result<(), String> {
     let join = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
     match node {
@@ -127,6 +146,12 @@ fn walk(node: &Node, path: &str, out: &mut Vec<TensorEntry>) -> Result<(), Strin
                 let dtype = dtype_name(dtype).ok_or_else(|| format!("tensor `{path}` has a malformed dtype"))?;
                 out.push(TensorEntry { path: path.to_string(), shape, dtype, bytes: *len });
                 return Ok(());
+            }
+            if field("param").is_some() {
+                match field("id") {
+                    Some(Node::Text(id)) if burn_reads_param_id(id) => {}
+                    _ => return Err(format!("parameter `{path}` has an id Burn cannot read")),
+                }
             }
             for (k, v) in m {
                 // A parameter is `{ id, param }`: its path is the field holding it.

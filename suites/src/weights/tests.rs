@@ -116,3 +116,19 @@ fn garbage_and_foreign_records_are_one_line_errors() {
     let e = refused(&other);
     assert!(e.contains("`hidden.0.weight` has shape [5, 8] but the model needs [4, 8]"), "{e}");
 }
+
+#[test]
+fn a_parameter_id_burn_cannot_read_is_refused_before_burn_panics_on_it() {
+    // The record with which the weights_loader fuzz target made Burn's
+    // reader panic ("Invalid id.") after every tensor had passed its checks.
+    let e = tensor_entries(include_bytes!("bad_param_id.mpk")).expect_err("refused");
+    assert!(e.contains("has an id Burn cannot read"), "{e}");
+    // Every id Burn writes is read back.
+    for _ in 0..100 {
+        let id = burn::module::ParamId::new().serialize();
+        assert!(tensors::burn_reads_param_id(&id), "{id}");
+    }
+    assert!(tensors::burn_reads_param_id("67e55044-10b1-426f-9247-bb680e5fe0c8"));
+    assert!(!tensors::burn_reads_param_id("zz"));
+    assert!(!tensors::burn_reads_param_id("0123456789abcdefg"));
+}
