@@ -10,6 +10,7 @@
 
 pub mod allocator;
 pub mod analysis;
+pub mod atomic_file;
 pub mod backend;
 pub mod calibration;
 pub mod check;
@@ -17,11 +18,13 @@ pub mod cli;
 pub mod device;
 pub mod endpoint;
 pub mod energy;
+pub mod engine;
 pub mod escape;
 pub mod execute;
 pub mod harness;
 pub mod report;
 pub mod results;
+pub mod scheduler;
 pub mod stats;
 pub mod suite;
 pub mod table;

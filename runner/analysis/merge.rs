@@ -10,8 +10,7 @@ use super::compare::ConfigKey;
 use super::merge_check::{check_group, Mismatch};
 use super::LoadedResult;
 use crate::energy::EnergyMethod;
-use crate::execute::early_stopping;
-use crate::results::{RunRecord, ShardSource};
+use crate::results::{EarlyStoppingEstimate, RunRecord, ShardSource};
 use crate::stats::{decode_histogram, LatencySummary};
 use crate::validity::{RuleOutcome, Thresholds};
 
@@ -123,7 +122,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
     }
     out.latency_ns = LatencySummary::from_histogram(&hist)
         .map_err(|reason| MergeError::Histogram { file: "merged".into(), reason })?;
-    out.latency_early_stopping = early_stopping(&hist, &Thresholds::default());
+    out.latency_early_stopping = EarlyStoppingEstimate::of(&hist, &Thresholds::default());
     Ok(out)
 }
 

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::atomic_file::write_atomic;
 use crate::device::{CpuInfo, GpuInfo, ResolvedDevice};
-use crate::results::write_atomic;
 
 /// One measured probe.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

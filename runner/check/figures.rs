@@ -7,8 +7,7 @@ use hdrhistogram::Histogram;
 
 use super::Findings;
 use crate::energy::{aggregate, EnergyMethod, EnergyReport, TrialEnergy};
-use crate::execute::early_stopping;
-use crate::results::{RunRecord, TrialRecord};
+use crate::results::{EarlyStoppingEstimate, RunRecord, TrialRecord};
 use crate::stats::uncertainty::{spread, Spread};
 use crate::stats::{decode_histogram, LatencySummary};
 use crate::validity::Thresholds;
@@ -206,7 +205,7 @@ pub(super) fn check(rec: &RunRecord, f: &mut Findings) {
     }
     if let Some(h) = latency(f, "latency_ns", &rec.latency_ns) {
         f.eq("latency_ns.count", rec.latency_ns.count, rec.queries);
-        let es = early_stopping(&h, &Thresholds::default());
+        let es = EarlyStoppingEstimate::of(&h, &Thresholds::default());
         f.eq("latency_early_stopping", &rec.latency_early_stopping, &es);
     }
     if let Some(s) = &rec.server {

@@ -8,7 +8,7 @@ use super::{close, Findings};
 use crate::results::RunRecord;
 use crate::stats::decode_histogram;
 use crate::stats::uncertainty::spread;
-use crate::validity::{judge, EnergyEvidence, FailureEvidence, RunEvidence, Thresholds, TrialEvidence};
+use crate::validity::{judge, EnergyEvidence, RunEvidence, Thresholds, TrialEvidence};
 
 /// The workload whose gate is its own seasonal-naive baseline on the same
 /// test split (no reference card).
@@ -76,7 +76,8 @@ fn verdict(rec: &RunRecord, passes: Option<bool>, f: &mut Findings) {
         return;
     }
     let t = Thresholds::default();
-    let es_bound = decode_histogram(&rec.latency_ns.hdr).ok().map(|h| crate::execute::early_stopping(&h, &t));
+    let es_bound =
+        decode_histogram(&rec.latency_ns.hdr).ok().map(|h| crate::results::EarlyStoppingEstimate::of(&h, &t));
     let throughputs: Vec<f64> = rec.trials.iter().map(|t| t.throughput_per_s).collect();
     let cv = spread(&throughputs, rec.settings.seed).ok().filter(|s| s.n > 1).map(|s| s.cv);
     let monitor_unavailable = v.unchecked_rules.iter().find(|r| r.rule == "throttling").map(|r| r.fix.clone());
@@ -105,7 +106,7 @@ fn verdict(rec: &RunRecord, passes: Option<bool>, f: &mut Findings) {
         quality: (rec.quality.metric.clone(), rec.quality.value, rec.quality.threshold),
         throughput_cv: cv,
         monitor_unavailable,
-        request_failures: rec.endpoint.as_ref().map(FailureEvidence::of),
+        request_failures: rec.endpoint.as_ref().map(|e| e.failure_evidence()),
         slo: rec.endpoint.as_ref().and_then(|e| e.slo.clone()),
     };
     let want = judge(&evidence, &t);

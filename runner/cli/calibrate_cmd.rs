@@ -9,9 +9,8 @@ use anyhow::Context;
 
 use super::args::CalibrateArgs;
 use crate::calibration::{calibration_dir, device_id, save_calibration, Calibration, ProbeRecord};
-use crate::device::{cpu_info, probe_cuda, resolve, CudaStatus, DeviceSpec, GpuInfo, ResolvedDevice};
-use crate::energy::{measure_idle, EnergyMethod};
-use crate::execute::{open_meter, MeterChoice};
+use crate::device::{cpu_info, ResolvedDevice, ResolvedDevices};
+use crate::energy::{measure_idle, open_meter, EnergyMethod, MeterChoice};
 use crate::table::Table;
 
 fn record(name: &str, rate: f64, unit: &str, detail: String) -> ProbeRecord {
@@ -68,21 +67,14 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     if !(args.seconds.is_finite() && (0.05..=600.0).contains(&args.seconds)) {
         anyhow::bail!("--seconds must be from 0.05 to 600");
     }
-    let cuda = if args.device == DeviceSpec::Cpu { CudaStatus::Unavailable("not probed".into()) } else { probe_cuda() };
-    let (device, notice) = resolve(args.device, &cuda).map_err(anyhow::Error::msg)?;
-    if let Some(n) = notice {
+    let devices = ResolvedDevices::resolve([args.device]).map_err(anyhow::Error::msg)?;
+    for n in &devices.notices {
         eprintln!("notice: {n}");
     }
-    let gpus: Vec<GpuInfo> = match &cuda {
-        CudaStatus::Available(g) => g.clone(),
-        CudaStatus::Unavailable(_) => Vec::new(),
-    };
-    let gpu = match device {
-        ResolvedDevice::Cuda(i) => gpus.get(i as usize),
-        ResolvedDevice::Cpu => None,
-    };
+    let target = devices.get(args.device);
+    let (device, gpu) = (target.device, target.gpu());
     let cpu = cpu_info();
-    let mut meter = open_meter(&MeterChoice::Real, device, gpu, &cpu);
+    let mut meter = open_meter(&MeterChoice::Real, &target, &cpu);
     let idle = if meter.method() == EnergyMethod::Unmeasured {
         eprintln!("energy unmeasured on {device}: {}", meter.scope());
         None

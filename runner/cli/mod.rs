@@ -9,6 +9,8 @@ mod devices_cmd;
 mod list_cmd;
 mod peer_cmd;
 mod run_cmd;
+mod run_progress;
+mod run_table;
 
 mod report_cmd;
 mod train_cmd;

@@ -32,7 +32,7 @@ pub fn cpu_info() -> CpuInfo {
         })
         .unwrap_or_else(|| "unknown CPU".into());
     let logical_cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let (rapl_zones, rapl_unavailable) = match crate::energy::rapl::rapl_readable(std::path::Path::new(RAPL_ROOT)) {
+    let (rapl_zones, rapl_unavailable) = match super::rapl_zones::rapl_readable(std::path::Path::new(RAPL_ROOT)) {
         Ok(zones) => (zones, None),
         Err(why) => (Vec::new(), Some(why)),
     };

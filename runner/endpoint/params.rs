@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use wattbench_suites::llm::LengthDistribution;
 
-use super::slo::Slo;
+use super::slo_bounds::Slo;
 
 /// The engine name that selects an OpenAI-compatible endpoint.
 pub const ENGINE: &str = "openai";

@@ -6,41 +6,29 @@ use std::time::SystemTime;
 use hdrhistogram::Histogram;
 use wattbench_suites::{ModelCard, QualityReport, WeightsSource};
 
-use super::engine::Engine;
-use super::run_one::{Environment, RunFailure};
+use super::environment::Environment;
+use super::failure::RunFailure;
 use super::trial::TrialOutcome;
 use crate::backend::{self, Precision, BURN_VERSION};
 use crate::calibration::{device_id, load_calibration, roofline};
-use crate::device::{GpuInfo, ResolvedDevice};
+use crate::device::DeviceFacts;
 use crate::endpoint::EndpointTally;
 use crate::energy::{aggregate, TrialEnergy};
+use crate::engine::Engine;
 use crate::harness::Scenario;
 use crate::results::{
     os_description, AnswersRecord, DeviceProvenance, EarlyStoppingEstimate, EndpointRecord, GenerationRecord,
     PeakProbe, Performance, Provenance, RunRecord, RunSettings, ServerStats, TrialRecord, TrialStats, Warmup,
     SCHEMA_VERSION,
 };
-use crate::stats::uncertainty::{spread, EarlyStopping};
+use crate::stats::uncertainty::spread;
 use crate::stats::LatencySummary;
 use crate::suite::PlannedRun;
-use crate::validity::{judge, EnergyEvidence, FailureEvidence, RunEvidence, Thresholds, TrialEvidence};
+use crate::validity::{judge, EnergyEvidence, RunEvidence, Thresholds, TrialEvidence};
 
 /// RFC 3339 time, UTC, to the second.
 pub fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
-}
-
-/// The early-stopping bound of the `t.latency_percentile` of `hist`.
-pub fn early_stopping(hist: &Histogram<u64>, t: &Thresholds) -> EarlyStoppingEstimate {
-    let es = EarlyStopping { percentile: t.latency_percentile, confidence: t.latency_confidence };
-    let n = hist.len();
-    EarlyStoppingEstimate {
-        percentile: t.latency_percentile,
-        confidence: t.latency_confidence,
-        queries: n,
-        queries_needed: es.min_queries(),
-        latency_ns: es.rank(n).map(|k| hist.value_at_quantile(k as f64 / n as f64)),
-    }
 }
 
 fn merged_latency(trials: &[TrialOutcome], lateness: bool) -> Result<Option<Histogram<u64>>, RunFailure> {
@@ -107,38 +95,45 @@ fn evidence(
         quality: (quality.metric.clone(), quality.value, quality.threshold),
         throughput_cv: cv,
         monitor_unavailable,
-        request_failures: endpoint.map(FailureEvidence::of),
+        request_failures: endpoint.map(EndpointRecord::failure_evidence),
         slo: endpoint.and_then(|e| e.slo.clone()),
     }
 }
 
+/// What the run achieved, for its place on the roofline.
+struct Achieved {
+    /// Samples per second (mean over trials).
+    throughput: f64,
+    /// Queries over every trial's window.
+    queries: u64,
+    /// The windows' total length, seconds.
+    window_s: f64,
+}
+
 /// Achieved compute and traffic, placed on the device's roofline when it was calibrated.
-#[allow(clippy::too_many_arguments)]
 fn performance(
     env: &Environment<'_>,
-    device: &(ResolvedDevice, Option<&GpuInfo>),
+    target: &DeviceFacts,
     model: &ModelCard,
-    run: &PlannedRun,
-    throughput: f64,
-    samples: u64,
-    trials: &[TrialOutcome],
-    window_s: f64,
+    precision: Precision,
+    achieved: &Achieved,
 ) -> Performance {
-    let queries: u64 = trials.iter().map(|t| t.outcome.queries).sum();
-    let element = if run.precision == Precision::F32 { 4.0 } else { 2.0 };
+    let Achieved { throughput, queries, window_s } = *achieved;
+    let element = if precision == Precision::F32 { 4.0 } else { 2.0 };
     let weight_traffic = model.parameters as f64 * element * queries as f64 / window_s.max(1e-9);
     let io_traffic = model.bytes_per_sample as f64 * throughput;
-    let _ = samples;
     let flops = model.flops_per_sample as f64 * throughput;
     let bytes = io_traffic + weight_traffic;
-    let id = device_id(device.0, device.1, env.cpu);
+    let id = device_id(target.device, target.gpu(), env.cpu);
     let (roofline, roofline_note) = match load_calibration(&env.calibration_dir, &id) {
         Ok(Some((path, cal))) => {
             // The file's name (the device's identity), not the local folder it sits in.
             let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            (Some(roofline(&cal, &file, run.precision != Precision::F32, flops, bytes)), None)
+            (Some(roofline(&cal, &file, precision != Precision::F32, flops, bytes)), None)
         }
-        Ok(None) => (None, Some(format!("{id} was never calibrated: run `wattbench calibrate --device {}`", device.0))),
+        Ok(None) => {
+            (None, Some(format!("{id} was never calibrated: run `wattbench calibrate --device {}`", target.device)))
+        }
         Err(e) => (None, Some(e)),
     };
     Performance {
@@ -165,10 +160,8 @@ pub struct RunContext<'a> {
     pub index: usize,
     /// The planned run.
     pub run: &'a PlannedRun,
-    /// The device used.
-    pub device: ResolvedDevice,
-    /// Its inventory entry, for a GPU.
-    pub gpu: Option<&'a GpuInfo>,
+    /// The device used, with its facts.
+    pub target: &'a DeviceFacts,
     /// When the run started.
     pub started_at: String,
     /// Why the device is not monitored, if it is not.
@@ -189,7 +182,7 @@ pub fn assemble(
     let seed = run.settings.seed;
     let thresholds = Thresholds::default();
     let latency = merged_latency(trials, false)?.ok_or_else(|| RunFailure::Failed("no trial ran".into()))?;
-    let es = early_stopping(&latency, &thresholds);
+    let es = EarlyStoppingEstimate::of(&latency, &thresholds);
     let throughputs: Vec<f64> = trials.iter().map(|t| t.outcome.throughput_per_s()).collect();
     let throughput =
         spread(&throughputs, seed).map_err(|e| RunFailure::Failed(format!("throughput statistics: {e}")))?;
@@ -227,16 +220,17 @@ pub fn assemble(
     let model = workload.model_card().clone();
     let data = workload.data_card().clone();
     let answers = workload.answer_score().map(|s| AnswersRecord::new(s, &data.sha256, &energy));
-    let ctx_device = (ctx.device, ctx.gpu);
     // An endpoint runs elsewhere: the local device is not what was measured.
     let device_name =
-        if workload.endpoint_settings().is_some() { "endpoint".to_string() } else { ctx.device.to_string() };
+        if workload.endpoint_settings().is_some() { "endpoint".to_string() } else { ctx.target.device.to_string() };
     // A workload that drives the device itself (the fused reference kernel) names its engine.
     let backend_name = match (workload.backend_name(), model.architecture.get("engine")) {
         (Some(name), _) => name,
         (None, Some(engine)) => engine.split_whitespace().next().unwrap_or("engine").to_string(),
-        (None, None) => backend::backend_name(ctx.device).to_string(),
+        (None, None) => backend::backend_name(ctx.target.device).to_string(),
     };
+    let queries = trials.iter().map(|t| t.outcome.queries).sum();
+    let achieved = Achieved { throughput: throughput.mean, queries, window_s };
     Ok(RunRecord {
         schema_version: SCHEMA_VERSION,
         suite: env.suite.manifest.name.clone(),
@@ -250,7 +244,7 @@ pub fn assemble(
         precision: run.precision.to_string(),
         batch_size: run.settings.batch_size,
         samples,
-        queries: trials.iter().map(|t| t.outcome.queries).sum(),
+        queries,
         duration_s: window_s,
         throughput_per_s: throughput.mean,
         throughput_ci95_per_s: throughput.ci95,
@@ -269,7 +263,7 @@ pub fn assemble(
         endpoint,
         energy,
         quality,
-        performance: performance(env, &ctx_device, &model, run, throughput.mean, samples, trials, window_s),
+        performance: performance(env, ctx.target, &model, run.precision, &achieved),
         warmup: Warmup {
             queries: trials.iter().map(|t| t.outcome.warmup_queries).sum(),
             duration_s: trials.iter().map(|t| t.outcome.warmup.as_secs_f64()).sum(),
@@ -289,7 +283,7 @@ pub fn assemble(
             burn_version: BURN_VERSION.into(),
             backend: backend_name,
             precision: run.precision.to_string(),
-            device: ctx.gpu.map(DeviceProvenance::gpu).unwrap_or_else(|| DeviceProvenance::cpu(env.cpu)),
+            device: ctx.target.gpu().map(DeviceProvenance::gpu).unwrap_or_else(|| DeviceProvenance::cpu(env.cpu)),
             cpu_model: env.cpu.model.clone(),
             cpu_logical_cores: env.cpu.logical_cores,
             os: os_description(),

@@ -1,22 +1,21 @@
-//! Running a plan: for each run, stage the workload; for each trial, cool
-//! down, measure idle power, run the scenario with the meters at the
-//! window's edges and measure idle again; score quality, judge validity, and
-//! write the result file before the next run starts.
+//! Running one planned run: stage its engine; for each trial, cool down,
+//! measure idle power, run the scenario with the meters at the window's
+//! edges and measure idle again; score quality, judge validity, and write
+//! the result file. The loop over a plan is the scheduler's
+//! (`crate::scheduler`).
 
 mod assemble;
 mod batch_bound;
-mod engine;
-mod meters;
+mod environment;
+mod failure;
 mod panic_guard;
 mod peak;
 mod run_one;
-mod sut_adapter;
+mod stage;
 mod trial;
 
-pub use assemble::early_stopping;
-pub use engine::{Engine, EngineWindow, InProcess};
-pub use meters::{open_meter, open_monitor, EnergyWindow, MeterChoice, WindowReadings};
+pub use environment::Environment;
+pub use failure::RunFailure;
 pub use panic_guard::{catch_panic, install_panic_hook, BUG_EXIT_CODE};
-pub use run_one::{run_one, Environment, RunFailure};
-pub use sut_adapter::WorkloadSut;
+pub use run_one::run_one;
 pub use trial::{cooldown_for, TrialOutcome};

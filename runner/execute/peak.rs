@@ -5,13 +5,14 @@
 //! recording every probe. Rates double from the suite's `target_qps` until a probe fails,
 //! then bisect between the last VALID and the first INVALID rate.
 
-use super::assemble::early_stopping;
-use super::engine::Engine;
-use super::run_one::{Environment, RunFailure};
+use super::environment::Environment;
+use super::failure::RunFailure;
 use super::trial::{run_trial, TrialOutcome};
-use crate::device::{GpuInfo, ResolvedDevice};
+use crate::device::DeviceFacts;
 use crate::endpoint::slo::evaluate;
-use crate::results::{EndpointSettings, PeakProbe};
+use crate::endpoint::EndpointSettings;
+use crate::engine::Engine;
+use crate::results::{EarlyStoppingEstimate, PeakProbe};
 use crate::suite::PlannedRun;
 use crate::validity::Thresholds;
 
@@ -24,15 +25,14 @@ fn probe(
     env: &Environment<'_>,
     run: &PlannedRun,
     rate: f64,
-    device: ResolvedDevice,
-    gpu: Option<&GpuInfo>,
+    target: &DeviceFacts,
     workload: &mut dyn Engine,
     probes: &mut Vec<PeakProbe>,
 ) -> Result<(bool, TrialOutcome), RunFailure> {
     let mut settings = run.settings.clone();
     settings.target_qps = Some(rate);
-    let trial = run_trial(env, run, &settings, probes.len(), device, gpu, workload)?;
-    let es = early_stopping(&trial.outcome.latency_ns, &Thresholds::default());
+    let trial = run_trial(env, run, &settings, probes.len(), target, workload)?;
+    let es = EarlyStoppingEstimate::of(&trial.outcome.latency_ns, &Thresholds::default());
     let bound = run.latency_bound.map(|b| b.as_nanos() as u64).unwrap_or(u64::MAX);
     let window_s = trial.outcome.window.as_secs_f64();
     let slo = match (workload.endpoint_settings(), trial.endpoint.as_ref()) {
@@ -57,8 +57,7 @@ fn probe(
 pub fn find_peak(
     env: &Environment<'_>,
     run: &PlannedRun,
-    device: ResolvedDevice,
-    gpu: Option<&GpuInfo>,
+    target: &DeviceFacts,
     workload: &mut dyn Engine,
 ) -> Result<(f64, TrialOutcome, Vec<PeakProbe>), RunFailure> {
     let mut probes = Vec::new();
@@ -66,7 +65,7 @@ pub fn find_peak(
     let mut best: Option<(f64, TrialOutcome)> = None;
     let mut failed_at: Option<(f64, TrialOutcome)> = None;
     for _ in 0..MAX_DOUBLINGS {
-        let (valid, trial) = probe(env, run, rate, device, gpu, workload, &mut probes)?;
+        let (valid, trial) = probe(env, run, rate, target, workload, &mut probes)?;
         if valid {
             best = Some((rate, trial));
             rate *= 2.0;
@@ -79,7 +78,7 @@ pub fn find_peak(
         let (mut lo, mut hi) = (lo, hi);
         for _ in 0..BISECTIONS {
             let mid = (lo + hi) / 2.0;
-            let (valid, trial) = probe(env, run, mid, device, gpu, workload, &mut probes)?;
+            let (valid, trial) = probe(env, run, mid, target, workload, &mut probes)?;
             if valid {
                 lo = mid;
                 best = Some((mid, trial));

@@ -7,16 +7,17 @@ use std::time::{Duration, Instant};
 use wattbench_suites::rng::SplitMix64;
 use wattbench_suites::GenerationTally;
 
-use super::engine::Engine;
-use super::meters::{open_meter, open_monitor, EnergyWindow, MeterChoice};
+use super::environment::Environment;
+use super::failure::RunFailure;
 use super::panic_guard::catch_panic;
-use super::run_one::{Environment, RunFailure};
-use crate::device::{DeviceMonitor, DeviceState, GpuInfo, NoMonitor, ResolvedDevice};
+use crate::device::{DeviceFacts, DeviceMonitor, DeviceState, NoMonitor};
 use crate::endpoint::EndpointTally;
 use crate::energy::{
-    measure_idle, EnergyMeter, EnergyMethod, EnergyReport, IdleMeasurement, Unmeasured, WindowMeasurement,
+    measure_idle, open_meter, open_monitor, EnergyMeter, EnergyMethod, EnergyReport, EnergyWindow, IdleMeasurement,
+    MeterChoice, Unmeasured, WindowMeasurement,
 };
-use crate::harness::{HarnessError, ScenarioOutcome, ScenarioSettings};
+use crate::engine::Engine;
+use crate::harness::{ScenarioOutcome, ScenarioSettings};
 use crate::suite::PlannedRun;
 
 /// What one trial measured.
@@ -39,13 +40,6 @@ pub struct TrialOutcome {
     pub generation: Option<GenerationTally>,
     /// An endpoint's own figures.
     pub endpoint: Option<EndpointTally>,
-}
-
-fn harness_failure(e: HarnessError) -> RunFailure {
-    match e {
-        HarnessError::Interrupted => RunFailure::Interrupted,
-        other => RunFailure::Failed(other.to_string()),
-    }
 }
 
 /// Sleeps `pause` in short steps, so that Ctrl-C stays responsive.
@@ -83,16 +77,15 @@ fn idle(meter: &mut dyn EnergyMeter, run: &PlannedRun) -> Result<Option<IdleMeas
 /// unless the meter is scripted for a test).
 fn meter_and_monitor(
     env: &Environment<'_>,
-    device: ResolvedDevice,
-    gpu: Option<&GpuInfo>,
+    target: &DeviceFacts,
     engine: &dyn Engine,
 ) -> (Box<dyn EnergyMeter>, Box<dyn DeviceMonitor>) {
     match engine.unmetered_here() {
         Some(why) if *env.meter == MeterChoice::Real => {
             (Box::new(Unmeasured::new(why.clone())), Box::new(NoMonitor(why)))
         }
-        Some(why) => (open_meter(env.meter, device, gpu, env.cpu), Box::new(NoMonitor(why))),
-        None => (open_meter(env.meter, device, gpu, env.cpu), open_monitor(device, gpu)),
+        Some(why) => (open_meter(env.meter, target, env.cpu), Box::new(NoMonitor(why))),
+        None => (open_meter(env.meter, target, env.cpu), open_monitor(target)),
     }
 }
 
@@ -102,22 +95,21 @@ pub fn run_trial(
     run: &PlannedRun,
     settings: &ScenarioSettings,
     index: usize,
-    device: ResolvedDevice,
-    gpu: Option<&GpuInfo>,
+    target: &DeviceFacts,
     engine: &mut dyn Engine,
 ) -> Result<TrialOutcome, RunFailure> {
     let cooldown = cooldown_for(run, index);
     pause(env, cooldown)?;
-    let (mut meter, mut monitor) = meter_and_monitor(env, device, gpu, engine);
+    let (mut meter, mut monitor) = meter_and_monitor(env, target, engine);
     let idle_before = idle(meter.as_mut(), run)?;
 
-    let (second, _) = meter_and_monitor(env, device, gpu, engine);
+    let (second, _) = meter_and_monitor(env, target, engine);
     let mut second = second;
     let trace_source = matches!(second.power_w(), Ok(Some(_))).then_some(second);
     let mut window = EnergyWindow::new(meter.as_mut(), monitor.as_mut(), trace_source);
     let ran = catch_panic(|| engine.run_window(settings, &mut window, env.stop))
         .map_err(|p| RunFailure::Failed(format!("the backend panicked: {p}")))?
-        .map_err(harness_failure)?;
+        .map_err(RunFailure::from)?;
     let (outcome, generation, endpoint) = (ran.outcome, ran.generation, ran.endpoint);
     let readings = window.result.take();
     drop(window);

@@ -8,34 +8,10 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
-use crate::endpoint::{slo, EndpointTally, Slo, SloRecord};
+pub use crate::endpoint::EndpointSettings;
+use crate::endpoint::{slo, EndpointTally, SloRecord};
 use crate::stats::LatencySummary;
-
-/// How the endpoint was called.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct EndpointSettings {
-    /// `openai`.
-    pub engine: String,
-    /// The API's root: scheme, host, port and path (no credentials, no query).
-    pub base_url: String,
-    /// The model name sent.
-    pub model: String,
-    /// The route called below `base_url`.
-    pub api: String,
-    /// The environment variable the API key was read from (the key is never recorded).
-    pub api_key_env: Option<String>,
-    /// Per-request timeout, seconds.
-    pub timeout_s: f64,
-    /// How answers were held to the requested length (`none`, `ignore-eos`, `min-tokens`, `both`).
-    pub force_length: String,
-    /// The largest fraction of failed requests of a VALID run.
-    pub max_failed_frac: f64,
-    /// Server scenario: the most requests in flight at once.
-    pub max_in_flight: usize,
-    /// The service-level objectives, if the suite set them.
-    #[serde(default)]
-    pub slo: Option<Slo>,
-}
+use crate::validity::FailureEvidence;
 
 /// What the endpoint did over every trial's window.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -113,5 +89,18 @@ impl EndpointRecord {
             abandoned_early: t.abandoned,
             timing: ENDPOINT_TIMING.into(),
         })
+    }
+}
+
+impl EndpointRecord {
+    /// The failure evidence this record gives the validity rules.
+    pub fn failure_evidence(&self) -> FailureEvidence {
+        FailureEvidence {
+            failed: self.requests_failed,
+            sent: self.requests_sent,
+            max_frac: self.settings.max_failed_frac,
+            by_kind: self.failures.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            abandoned: self.abandoned_early,
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! the run ends.
 
 mod answers;
+mod early_stopping;
 mod endpoint;
 mod generation;
 mod placement;
@@ -9,8 +10,10 @@ mod provenance;
 mod record;
 mod results_dir;
 mod shard_source;
-mod writer;
 
+pub use crate::atomic_file::{
+    is_temporary_name, remove_leftover_temporaries, write_atomic, write_bytes_atomic, write_text_atomic,
+};
 pub use answers::AnswersRecord;
 pub use endpoint::{EndpointRecord, EndpointSettings, ENDPOINT_TIMING};
 pub use generation::GenerationRecord;
@@ -22,4 +25,3 @@ pub use record::{
 };
 pub use results_dir::{invocation_tag, safe_component, ResultsDir};
 pub use shard_source::ShardSource;
-pub use writer::{is_temporary_name, remove_leftover_temporaries, write_atomic, write_bytes_atomic, write_text_atomic};

@@ -23,6 +23,16 @@ pub enum SuiteError {
         /// Built-in suite names.
         builtin: String,
     },
+    /// A command-line value that replaces the suite's is out of range.
+    #[error("--{flag} {value}: {reason}")]
+    Flag {
+        /// The flag, without its dashes.
+        flag: String,
+        /// The value given.
+        value: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// Something at a known place in the file is wrong.
     #[error("{file}:{line}:{column}: {field}{message}")]
     At {

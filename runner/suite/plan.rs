@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use toml::Spanned;
 
-use super::{Defaults, RunEntry, SuiteError, SuiteSource};
+use super::{Defaults, PlanOverrides, RunEntry, SuiteError, SuiteSource};
 use crate::backend::Precision;
 use crate::device::DeviceSpec;
 use crate::harness::{Scenario, ScenarioSettings};
@@ -42,6 +42,31 @@ const DEFAULT_COOLDOWN_S: f64 = 1.0;
 const MAX_TRIALS: u64 = 100;
 const MAX_LATENCY_BOUND_MS: f64 = 86_400_000.0;
 
+/// A number of seconds a duration can hold: from 0 to a day.
+fn seconds(s: f64) -> Result<Duration, String> {
+    if s.is_finite() && (0.0..86_400.0).contains(&s) {
+        Ok(Duration::from_secs_f64(s))
+    } else {
+        Err("must be a number of seconds from 0 to 86400".into())
+    }
+}
+
+fn at_least_one(q: u64) -> Result<u64, String> {
+    if q == 0 {
+        Err("must be at least 1".into())
+    } else {
+        Ok(q)
+    }
+}
+
+fn trial_count(t: u64) -> Result<usize, String> {
+    if (1..=MAX_TRIALS).contains(&t) {
+        Ok(t as usize)
+    } else {
+        Err(format!("must be from 1 to {MAX_TRIALS}"))
+    }
+}
+
 struct Ctx<'a> {
     src: &'a SuiteSource,
 }
@@ -51,18 +76,24 @@ impl Ctx<'_> {
         Err(SuiteError::at(&self.src.file, &self.src.text, Some(span), msg))
     }
 
-    fn seconds(
+    /// One setting, from the first of: the command line, the run entry, the
+    /// suite's `[defaults]`, the built-in default. `check` applies the same
+    /// rule whichever supplied it; an error names the flag or points at the
+    /// value in the file.
+    fn setting<T: Copy + std::fmt::Display, U>(
         &self,
-        own: &Option<Spanned<f64>>,
-        shared: &Option<Spanned<f64>>,
-        default: f64,
-    ) -> Result<Duration, SuiteError> {
-        match own.as_ref().or(shared.as_ref()) {
-            None => Ok(Duration::from_secs_f64(default)),
-            Some(v) if v.get_ref().is_finite() && *v.get_ref() >= 0.0 && *v.get_ref() < 86_400.0 => {
-                Ok(Duration::from_secs_f64(*v.get_ref()))
-            }
-            Some(v) => self.err(v.span(), "must be a number of seconds from 0 to 86400"),
+        (flag, cli): (&str, Option<T>),
+        own: Option<&Spanned<T>>,
+        shared: Option<&Spanned<T>>,
+        default: T,
+        check: impl Fn(T) -> Result<U, String>,
+    ) -> Result<U, SuiteError> {
+        if let Some(v) = cli {
+            return check(v).map_err(|reason| SuiteError::Flag { flag: flag.into(), value: v.to_string(), reason });
+        }
+        match own.or(shared) {
+            Some(v) => check(*v.get_ref()).or_else(|reason| self.err(v.span(), reason)),
+            None => check(default).or_else(|reason| self.err(0..0, reason)),
         }
     }
 
@@ -105,8 +136,9 @@ fn params_json(entry: &RunEntry, ctx: &Ctx<'_>) -> Result<serde_json::Value, Sui
     }
 }
 
-/// Expands `src` into runs, in file order. `cli_device` replaces the suite's devices.
-pub fn plan(src: &SuiteSource, cli_device: Option<DeviceSpec>) -> Result<Vec<PlannedRun>, SuiteError> {
+/// Expands `src` into runs, in file order, with `cli`'s values replacing
+/// the suite's.
+pub fn plan(src: &SuiteSource, cli: &PlanOverrides) -> Result<Vec<PlannedRun>, SuiteError> {
     let ctx = Ctx { src };
     let shared = &src.manifest.defaults;
     if src.manifest.run.is_empty() {
@@ -132,25 +164,39 @@ pub fn plan(src: &SuiteSource, cli_device: Option<DeviceSpec>) -> Result<Vec<Pla
             }
             Some(b) => b.get_ref().clone(),
         };
-        let precisions =
-            own.precisions.clone().or_else(|| shared.precisions.clone()).unwrap_or_else(|| vec![Precision::F32]);
-        let min_queries = match own.min_queries.as_ref().or(shared.min_queries.as_ref()) {
-            Some(q) if *q.get_ref() == 0 => return ctx.err(q.span(), "must be at least 1"),
-            Some(q) => *q.get_ref(),
-            None => DEFAULT_MIN_QUERIES,
-        };
-        let warmup = ctx.seconds(&own.warmup_s, &shared.warmup_s, DEFAULT_WARMUP_S)?;
-        let min_duration = ctx.seconds(&own.min_duration_s, &shared.min_duration_s, DEFAULT_MIN_DURATION_S)?;
-        let idle = ctx.seconds(&own.idle_s, &shared.idle_s, DEFAULT_IDLE_S)?;
-        let seed = own.seed.or(shared.seed).unwrap_or(DEFAULT_SEED);
-        let trials = match own.trials.as_ref().or(shared.trials.as_ref()) {
-            Some(t) if !(1..=MAX_TRIALS).contains(t.get_ref()) => {
-                return ctx.err(t.span(), format!("must be from 1 to {MAX_TRIALS}"))
+        let precisions = match cli.precision {
+            Some(p) => vec![p],
+            None => {
+                own.precisions.clone().or_else(|| shared.precisions.clone()).unwrap_or_else(|| vec![Precision::F32])
             }
-            Some(t) => *t.get_ref() as usize,
-            None => DEFAULT_TRIALS as usize,
         };
-        let cooldown = ctx.seconds(&own.cooldown_s, &shared.cooldown_s, DEFAULT_COOLDOWN_S)?;
+        let min_queries = ctx.setting(
+            ("min-queries", cli.min_queries),
+            own.min_queries.as_ref(),
+            shared.min_queries.as_ref(),
+            DEFAULT_MIN_QUERIES,
+            at_least_one,
+        )?;
+        let secs = |flag: (&str, Option<f64>), own: &Option<Spanned<f64>>, shared: &Option<Spanned<f64>>, d| {
+            ctx.setting(flag, own.as_ref(), shared.as_ref(), d, seconds)
+        };
+        let warmup = secs(("warmup-s", cli.warmup_s), &own.warmup_s, &shared.warmup_s, DEFAULT_WARMUP_S)?;
+        let min_duration = secs(
+            ("min-duration-s", cli.min_duration_s),
+            &own.min_duration_s,
+            &shared.min_duration_s,
+            DEFAULT_MIN_DURATION_S,
+        )?;
+        let idle = secs(("idle-s", cli.idle_s), &own.idle_s, &shared.idle_s, DEFAULT_IDLE_S)?;
+        let seed = own.seed.or(shared.seed).unwrap_or(DEFAULT_SEED);
+        let trials = ctx.setting(
+            ("trials", cli.trials),
+            own.trials.as_ref(),
+            shared.trials.as_ref(),
+            DEFAULT_TRIALS,
+            trial_count,
+        )?;
+        let cooldown = secs(("cooldown-s", cli.cooldown_s), &own.cooldown_s, &shared.cooldown_s, DEFAULT_COOLDOWN_S)?;
         let target_qps = match own.target_qps.as_ref().or(shared.target_qps.as_ref()) {
             Some(q) if !(q.get_ref().is_finite() && *q.get_ref() > 0.0) => {
                 return ctx.err(q.span(), "must be a positive rate in queries per second")
@@ -167,7 +213,7 @@ pub fn plan(src: &SuiteSource, cli_device: Option<DeviceSpec>) -> Result<Vec<Pla
         if scenarios.contains(&Scenario::Server) && (target_qps.is_none() || latency_bound.is_none()) {
             return ctx.err(entry.scenarios.span(), "the server scenario needs target_qps and latency_bound_ms");
         }
-        for device in ctx.devices(own, shared, cli_device)? {
+        for device in ctx.devices(own, shared, cli.device)? {
             for &precision in &precisions {
                 for &batch_size in &batches {
                     for &scenario in scenarios {
@@ -214,7 +260,7 @@ mod tests {
     #[test]
     fn expands_lists_in_order_with_defaults() {
         let text = format!("{HEAD}[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"single-stream\", \"offline\"]\nbatch_sizes = [1, 8]\nmin_queries = 5\n");
-        let runs = plan(&source(&text), None).unwrap();
+        let runs = plan(&source(&text), &PlanOverrides::default()).unwrap();
         let shape: Vec<_> = runs.iter().map(|r| (r.settings.batch_size, r.settings.scenario)).collect();
         assert_eq!(
             shape,
@@ -231,7 +277,8 @@ mod tests {
         let text = format!(
             "{HEAD}devices = [\"cuda:0\", \"cpu\"]\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\n"
         );
-        let runs = plan(&source(&text), Some(DeviceSpec::Cpu)).unwrap();
+        let runs =
+            plan(&source(&text), &PlanOverrides { device: Some(DeviceSpec::Cpu), ..Default::default() }).unwrap();
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].device, DeviceSpec::Cpu);
     }
@@ -239,7 +286,7 @@ mod tests {
     #[test]
     fn unknown_workload_is_located() {
         let text = format!("{HEAD}[[run]]\nworkload = \"load-forcast\"\nscenarios = [\"offline\"]\n");
-        let err = plan(&source(&text), None).unwrap_err().to_string();
+        let err = plan(&source(&text), &PlanOverrides::default()).unwrap_err().to_string();
         assert_eq!(
             err,
             "t.toml:5:12: field `workload`: unknown workload `load-forcast` (known: load-forecast, transformer-temp, pv-forecast, fault-detect, dispatch-proxy, nilm, seismic-facies, mine-gas, llm, energy-qa, noop)"
@@ -251,7 +298,7 @@ mod tests {
         let text = format!(
             "{HEAD}[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\nparams = {{ hidden = 0 }}\n"
         );
-        let err = plan(&source(&text), None).unwrap_err().to_string();
+        let err = plan(&source(&text), &PlanOverrides::default()).unwrap_err().to_string();
         assert_eq!(
             err,
             "t.toml:7:10: field `params`: workload `load-forecast`: parameter `hidden`: must be at least 1"
@@ -261,18 +308,48 @@ mod tests {
     #[test]
     fn zero_batch_and_bad_device_and_negative_seconds() {
         let run = "[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\n";
-        let zero = plan(&source(&format!("{HEAD}{run}batch_sizes = [4, 0]\n")), None).unwrap_err().to_string();
+        let zero = plan(&source(&format!("{HEAD}{run}batch_sizes = [4, 0]\n")), &PlanOverrides::default())
+            .unwrap_err()
+            .to_string();
         assert!(zero.contains("field `batch_sizes`: batch sizes must be"), "{zero}");
-        let dev = plan(&source(&format!("{HEAD}devices = [\"tpu\"]\n{run}")), None).unwrap_err().to_string();
+        let dev = plan(&source(&format!("{HEAD}devices = [\"tpu\"]\n{run}")), &PlanOverrides::default())
+            .unwrap_err()
+            .to_string();
         assert!(dev.starts_with("t.toml:4:") && dev.contains("unknown device `tpu`"), "{dev}");
-        let neg = plan(&source(&format!("{HEAD}{run}warmup_s = -1.0\n")), None).unwrap_err().to_string();
+        let neg =
+            plan(&source(&format!("{HEAD}{run}warmup_s = -1.0\n")), &PlanOverrides::default()).unwrap_err().to_string();
         assert!(neg.contains("field `warmup_s`: must be a number of seconds"), "{neg}");
     }
 
     #[test]
     fn a_latency_bound_too_large_for_a_duration_is_located_not_a_panic() {
         let run = "[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\n";
-        let err = plan(&source(&format!("{HEAD}latency_bound_ms = 1e308\n{run}")), None).unwrap_err().to_string();
+        let err = plan(&source(&format!("{HEAD}latency_bound_ms = 1e308\n{run}")), &PlanOverrides::default())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("field `latency_bound_ms`: must be a positive number of milliseconds up to"), "{err}");
+    }
+
+    #[test]
+    fn a_flag_replaces_the_suites_value_and_is_checked_by_the_same_rule() {
+        let text = format!("{HEAD}precisions = [\"f32\", \"f16\"]\n[[run]]\nworkload = \"load-forecast\"\nscenarios = [\"offline\"]\ntrials = 7\n");
+        let cli = PlanOverrides {
+            precision: Some(Precision::F32),
+            trials: Some(2),
+            warmup_s: Some(0.25),
+            ..Default::default()
+        };
+        let runs = plan(&source(&text), &cli).unwrap();
+        assert_eq!(runs.len(), 1, "--precision replaces the list, like --device");
+        assert_eq!((runs[0].trials, runs[0].settings.warmup), (2, Duration::from_millis(250)));
+        let bad = PlanOverrides { trials: Some(0), ..Default::default() };
+        assert_eq!(plan(&source(&text), &bad).unwrap_err().to_string(), "--trials 0: must be from 1 to 100");
+        let bad = PlanOverrides { min_duration_s: Some(f64::INFINITY), ..Default::default() };
+        assert_eq!(
+            plan(&source(&text), &bad).unwrap_err().to_string(),
+            "--min-duration-s inf: must be a number of seconds from 0 to 86400"
+        );
+        let bad = PlanOverrides { min_queries: Some(0), ..Default::default() };
+        assert_eq!(plan(&source(&text), &bad).unwrap_err().to_string(), "--min-queries 0: must be at least 1");
     }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::rules::RuleOutcome;
+use super::verdict::RuleOutcome;
 use super::FailureEvidence;
 use crate::endpoint::{FailureKind, SloRecord};
 

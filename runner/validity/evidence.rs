@@ -72,16 +72,3 @@ pub struct FailureEvidence {
     /// Whether issuing stopped early because most requests failed.
     pub abandoned: bool,
 }
-
-impl FailureEvidence {
-    /// The failure evidence in an endpoint run's record.
-    pub fn of(e: &crate::results::EndpointRecord) -> Self {
-        FailureEvidence {
-            failed: e.requests_failed,
-            sent: e.requests_sent,
-            max_frac: e.settings.max_failed_frac,
-            by_kind: e.failures.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-            abandoned: e.abandoned_early,
-        }
-    }
-}

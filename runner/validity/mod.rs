@@ -6,9 +6,11 @@
 mod endpoint_rules;
 mod evidence;
 mod rules;
+mod verdict;
 
 pub use evidence::{EnergyEvidence, FailureEvidence, RunEvidence, TrialEvidence};
-pub use rules::{judge, RuleOutcome, Thresholds, Verdict};
+pub use rules::{judge, Thresholds};
+pub use verdict::{RuleOutcome, Verdict};
 
 #[cfg(test)]
 mod tests;

@@ -73,10 +73,16 @@ fn an_offline_endpoint_run_reports_ttft_itl_tpot_and_usage_counts() {
     let g = &doc["generation"];
     assert_eq!((count(&g["ttft_ns"]["count"]), count(&g["itl_ns"]["count"])), (done, done * 5));
     assert_eq!((count(&g["output_tokens"]), count(&g["prompt_tokens"])), (done * 6, done * 11));
-    // The server waits 20 ms before the first token and 5 ms between tokens.
+    // The server waits 20 ms before the first token and 5 ms between tokens,
+    // so every request lasts at least 45 ms: the mean TTFT plus five mean
+    // TPOTs (the mean time from first to last token) is at least that. Single
+    // gaps are not bounded below: on a loaded machine the client may read
+    // several chunks at once (the CLI test ran with TPOT min 1.2 ms that way).
     assert!(count(&g["ttft_ns"]["min"]) >= 20_000_000, "{}", g["ttft_ns"]);
-    assert!(count(&g["itl_ns"]["p50"]) >= 4_000_000, "{}", g["itl_ns"]);
-    assert!(count(&e["tpot_ns"]["min"]) >= 4_000_000 && count(&e["tpot_ns"]["count"]) == done, "{}", e["tpot_ns"]);
+    let mean = |v: &serde_json::Value| v["mean"].as_f64().unwrap_or(0.0);
+    let first_to_last = mean(&g["ttft_ns"]) + 5.0 * mean(&e["tpot_ns"]);
+    assert!(first_to_last >= 44.0e6, "{} {}", g["ttft_ns"], e["tpot_ns"]);
+    assert_eq!(count(&e["tpot_ns"]["count"]), done, "{}", e["tpot_ns"]);
     assert_eq!(count(&doc["queries"]), done);
     assert_eq!(doc["batch_size"], 4);
     // Nothing meters the endpoint here: energy is unmeasured, never estimated.

@@ -13,14 +13,14 @@ use tokio::runtime::Runtime;
 use wattbench_suites::llm::{RequestMix, Tokenizer};
 use wattbench_suites::{DataCard, ModelCard, PrepareContext, QualityReport, WeightsSource};
 
-use super::client::{request_body, EndpointClient, PreparedRequest};
-use super::load::{closed_loop, scheduled, ClosedLoopStop, LoadContext};
-use super::params::EndpointParams;
-use super::source::{requests_sha256, PromptSetSource, RequestSource};
-use super::tally::{tally_window, EndpointTally};
-use crate::execute::{Engine, EngineWindow};
+use super::{Engine, EngineWindow};
+use crate::endpoint::client::{request_body, EndpointClient, PreparedRequest};
+use crate::endpoint::load::{closed_loop, scheduled, ClosedLoopStop, LoadContext};
+use crate::endpoint::params::EndpointParams;
+use crate::endpoint::source::{requests_sha256, PromptSetSource, RequestSource};
+use crate::endpoint::tally::{tally_window, EndpointTally};
+use crate::endpoint::EndpointSettings;
 use crate::harness::{arrival_schedule, HarnessError, Scenario, ScenarioSettings, WindowObserver};
-use crate::results::EndpointSettings;
 
 /// Failures after which a closed loop gives up issuing when most requests fail.
 const ABANDON_AFTER: u64 = 32;

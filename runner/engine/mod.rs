@@ -5,13 +5,19 @@
 //! load generator), measured by the same meters and judged by the same rules.
 
 use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
-use wattbench_suites::{DataCard, GenerationTally, ModelCard, PreparedWorkload, QualityReport};
+use wattbench_suites::{DataCard, GenerationTally, ModelCard, QualityReport};
 
-use super::sut_adapter::WorkloadSut;
-use crate::endpoint::EndpointTally;
-use crate::harness::{run_scenario, HarnessError, ScenarioOutcome, ScenarioSettings, WindowObserver};
+use crate::endpoint::{EndpointSettings, EndpointTally};
+use crate::harness::{HarnessError, ScenarioOutcome, ScenarioSettings, WindowObserver};
+
+mod endpoint;
+mod in_process;
+mod workload_sut;
+
+pub use endpoint::EndpointEngine;
+pub use in_process::InProcess;
+pub use workload_sut::WorkloadSut;
 
 /// What one measured window of an engine produced.
 pub struct EngineWindow {
@@ -48,60 +54,11 @@ pub trait Engine {
         None
     }
     /// The endpoint's settings for the result (remote engines only).
-    fn endpoint_settings(&self) -> Option<crate::results::EndpointSettings> {
+    fn endpoint_settings(&self) -> Option<EndpointSettings> {
         None
     }
     /// A question set's score from the last accuracy pass (question-answering engines only).
     fn answer_score(&self) -> Option<wattbench_suites::energy_qa::AnswerScore> {
         None
-    }
-}
-
-/// Passes the window's edges on, remembering when it opened.
-struct MarkOpen<'a> {
-    inner: &'a mut dyn WindowObserver,
-    opened: Option<Instant>,
-}
-
-impl WindowObserver for MarkOpen<'_> {
-    fn open(&mut self) -> Result<(), HarnessError> {
-        self.opened = Some(Instant::now());
-        self.inner.open()
-    }
-    fn close(&mut self) -> Result<(), HarnessError> {
-        self.inner.close()
-    }
-}
-
-/// A workload staged in this process on a Burn backend, driven by the harness.
-pub struct InProcess(pub Box<dyn PreparedWorkload>);
-
-impl Engine for InProcess {
-    fn run_window(
-        &mut self,
-        settings: &ScenarioSettings,
-        observer: &mut dyn WindowObserver,
-        stop: &AtomicBool,
-    ) -> Result<EngineWindow, HarnessError> {
-        let mut marked = MarkOpen { inner: observer, opened: None };
-        let outcome = run_scenario(&mut WorkloadSut(self.0.as_mut()), settings, &mut marked, stop)?;
-        let generation = marked.opened.and_then(|since| self.0.take_generation(since));
-        Ok(EngineWindow { outcome, generation, endpoint: None })
-    }
-
-    fn accuracy(&mut self) -> Result<QualityReport, String> {
-        self.0.accuracy().map_err(|e| e.to_string())
-    }
-
-    fn model_card(&self) -> &ModelCard {
-        self.0.model_card()
-    }
-
-    fn data_card(&self) -> &DataCard {
-        self.0.data_card()
-    }
-
-    fn answer_score(&self) -> Option<wattbench_suites::energy_qa::AnswerScore> {
-        self.0.answer_score()
     }
 }

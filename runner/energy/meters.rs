@@ -3,8 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::device::{nvml, CpuInfo, DeviceMonitor, DeviceState, GpuInfo, NoMonitor, NvmlMonitor, ResolvedDevice};
-use crate::energy::{EnergyMeter, NvmlEnergyMeter, PowerSampler, PowerTrace, RaplMeter, ScriptedMeter, Unmeasured};
+use super::{EnergyMeter, NvmlEnergyMeter, PowerSampler, PowerTrace, RaplMeter, ScriptedMeter, Unmeasured};
+use crate::device::{
+    nvml, CpuInfo, DeviceFacts, DeviceMonitor, DeviceState, GpuInfo, NoMonitor, NvmlMonitor, ResolvedDevice,
+};
 use crate::harness::{HarnessError, WindowObserver};
 
 /// Interval of the power trace sampler.
@@ -25,8 +27,8 @@ pub enum MeterChoice {
 }
 
 /// A clock that advances in steps of `period_s` (continuous when 0).
-fn stepped_clock(period_s: f64) -> crate::energy::scripted::Clock {
-    let wall = crate::energy::scripted::wall_clock();
+fn stepped_clock(period_s: f64) -> super::scripted::Clock {
+    let wall = super::scripted::wall_clock();
     if period_s > 0.0 {
         Box::new(move || (wall() / period_s).floor() * period_s)
     } else {
@@ -45,13 +47,9 @@ fn open_nvml(gpu: &GpuInfo) -> Result<NvmlEnergyMeter, String> {
 
 /// Opens the meter for `device`. Never fails: a device without a usable
 /// counter gets an `unmeasured` meter that says why.
-pub fn open_meter(
-    choice: &MeterChoice,
-    device: ResolvedDevice,
-    gpu: Option<&GpuInfo>,
-    cpu: &CpuInfo,
-) -> Box<dyn EnergyMeter> {
-    match (choice, device) {
+pub fn open_meter(choice: &MeterChoice, target: &DeviceFacts, cpu: &CpuInfo) -> Box<dyn EnergyMeter> {
+    let gpu = target.gpu();
+    match (choice, target.device) {
         (MeterChoice::Scripted { watts, period_s }, _) => Box::new(
             ScriptedMeter::constant(*watts, stepped_clock(*period_s)).with_scope("scripted constant power (test mode)"),
         ),
@@ -71,8 +69,8 @@ pub fn open_meter(
 }
 
 /// The monitor of clocks, temperature and throttling for `device`.
-pub fn open_monitor(device: ResolvedDevice, gpu: Option<&GpuInfo>) -> Box<dyn DeviceMonitor> {
-    match (device, gpu) {
+pub fn open_monitor(target: &DeviceFacts) -> Box<dyn DeviceMonitor> {
+    match (target.device, target.gpu()) {
         (ResolvedDevice::Cuda(_), Some(g)) => match nvml() {
             Ok(n) => Box::new(NvmlMonitor::new(n, &g.uuid)),
             Err(why) => Box::new(NoMonitor(why)),
