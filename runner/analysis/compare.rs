@@ -11,8 +11,10 @@ use crate::stats::uncertainty::{intervals_overlap, spread};
 /// What identifies "the same configuration" across two result sets.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct ConfigKey {
-    /// Workload id.
+    /// Workload (task) id.
     pub workload: String,
+    /// The engine that executed it.
+    pub engine: String,
     /// Scenario.
     pub scenario: String,
     /// Run device (`cpu`, `cuda:0`).
@@ -28,6 +30,7 @@ impl ConfigKey {
         let rec = &r.record;
         Self {
             workload: rec.workload.clone(),
+            engine: rec.engine.clone(),
             scenario: rec.scenario.clone(),
             device: rec.device.clone(),
             precision: rec.precision.clone(),
@@ -38,7 +41,9 @@ impl ConfigKey {
 
 impl std::fmt::Display for ConfigKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {} {} {} b{}", self.workload, self.scenario, self.device, self.precision, self.batch_size)
+        // Burn, every task's default engine, goes unnamed.
+        let engine = if self.engine == crate::suite::BURN { String::new() } else { format!(" [{}]", self.engine) };
+        write!(f, "{}{engine} {} {} {} b{}", self.workload, self.scenario, self.device, self.precision, self.batch_size)
     }
 }
 

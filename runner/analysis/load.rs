@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use crate::results::{RunRecord, SCHEMA_VERSION};
+use crate::results::{RunRecord, OLDEST_READABLE_SCHEMA, SCHEMA_VERSION};
 
 /// A result file that cannot be used.
 #[derive(Debug, Error)]
@@ -27,7 +27,7 @@ pub enum LoadError {
         reason: String,
     },
     /// Written by a wattbench with another schema.
-    #[error("{path}: result schema {found}, but this wattbench reads schema {SCHEMA_VERSION}; rerun the suite with this version")]
+    #[error("{path}: result schema {found}, but this wattbench reads schema {OLDEST_READABLE_SCHEMA} to {SCHEMA_VERSION}; rerun the suite with this version")]
     Schema {
         /// The file.
         path: String,
@@ -103,10 +103,15 @@ pub fn parse_result(bytes: &[u8], shown: &str) -> Result<RunRecord, LoadError> {
         .get("schema_version")
         .and_then(|v| v.as_u64())
         .ok_or_else(|| LoadError::Foreign { path: shown.into(), reason: "no schema_version".into() })?;
-    if version != u64::from(SCHEMA_VERSION) {
+    if !(u64::from(OLDEST_READABLE_SCHEMA)..=u64::from(SCHEMA_VERSION)).contains(&version) {
         return Err(LoadError::Schema { path: shown.into(), found: version });
     }
-    serde_json::from_value(value).map_err(|e| LoadError::Foreign { path: shown.into(), reason: e.to_string() })
+    let mut record: RunRecord =
+        serde_json::from_value(value).map_err(|e| LoadError::Foreign { path: shown.into(), reason: e.to_string() })?;
+    if record.schema_version < 3 {
+        record.engine = record.infer_engine();
+    }
+    Ok(record)
 }
 
 /// The result files named: files as they are, folders recursively

@@ -37,6 +37,8 @@ fn add_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
     let first = group[0];
     let mut out = first.record.clone();
+    // Written by this version: inputs of an older schema were read into this one.
+    out.schema_version = crate::results::SCHEMA_VERSION;
     if let [only] = group {
         // A configuration seen once (a shard of a plan) is returned as it is,
         // intervals and all: only where it came from is added.

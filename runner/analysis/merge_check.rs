@@ -60,6 +60,7 @@ fn checked_fields(r: &RunRecord) -> Vec<(&'static str, String)> {
         ("provenance.wattbench_version", p.wattbench_version.clone()),
         ("provenance.git_hash", p.git_hash.clone()),
         ("backend", r.backend.clone()),
+        ("engine", r.engine.clone()),
         ("settings.min_duration_s", s.min_duration_s.to_string()),
         ("settings.min_queries", s.min_queries.to_string()),
         ("settings.warmup_s", s.warmup_s.to_string()),

@@ -9,6 +9,7 @@
 //! same code computes them from the same numbers (the bootstrap intervals are
 //! seeded), so only the last bits of a JSON round trip may differ.
 
+mod engine;
 mod figures;
 mod judgement;
 #[cfg(test)]
@@ -92,6 +93,10 @@ pub fn check_record(rec: &RunRecord) -> Vec<Discrepancy> {
     let mut f = Findings::default();
     figures::check(rec, &mut f);
     judgement::check(rec, &mut f);
+    // Schema 2 did not record the engine; reading inferred it.
+    if rec.schema_version >= 3 {
+        engine::check(rec, &mut f);
+    }
     f.0
 }
 

@@ -85,3 +85,25 @@ fn the_summary_is_one_line_naming_the_fields() {
     let s = summary(&check_record(&rec));
     assert!(s.contains("throughput_per_s is") && s.contains("latency_ns.p50 is") && !s.contains('\n'), "{s}");
 }
+
+#[test]
+fn a_schema_2_fixture_reads_with_its_engine_inferred_and_a_false_engine_is_named() {
+    let rec = fixture("scripted/01-load-forecast-offline-cpu-f32-b4.json");
+    assert_eq!((rec.schema_version, rec.engine.as_str()), (2, "burn"), "read, engine inferred from the backend");
+    // The same run as schema 3 checks, and with a false engine does not.
+    let mut v3 = rec.clone();
+    v3.schema_version = 3;
+    assert_eq!(check_record(&v3), vec![]);
+    for (engine, why) in
+        [("fused-cpu", "the backend is flex"), ("openai", "no endpoint section"), ("tensorrt", "unknown")]
+    {
+        let mut edited = v3.clone();
+        edited.engine = engine.into();
+        assert!(fields(&edited).contains(&"engine".to_string()), "{engine} ({why}): {:?}", check_record(&edited));
+    }
+    let mut wrong_task = v3.clone();
+    (wrong_task.engine, wrong_task.backend, wrong_task.workload) =
+        ("fused-cuda".into(), "fused-cuda".into(), "nilm".into());
+    let found = check_record(&wrong_task);
+    assert!(found.iter().any(|d| d.field == "engine" && d.recomputed.contains("executes task nilm")), "{found:?}");
+}

@@ -238,6 +238,7 @@ pub fn assemble(
         started_at: ctx.started_at,
         finished_at: now_rfc3339(),
         workload: run.workload.clone(),
+        engine: run.engine.clone(),
         scenario: run.settings.scenario.to_string(),
         device: device_name,
         backend: backend_name.clone(),

@@ -21,7 +21,7 @@ pub use placement::{host_name, node_name, scheduler_task};
 pub use provenance::{os_description, DeviceProvenance, Provenance};
 pub use record::{
     EarlyStoppingEstimate, PeakProbe, Performance, RunRecord, RunSettings, ServerStats, TrialRecord, TrialStats,
-    Warmup, SCHEMA_VERSION,
+    Warmup, OLDEST_READABLE_SCHEMA, SCHEMA_VERSION,
 };
 pub use results_dir::{invocation_tag, safe_component, ResultsDir};
 pub use shard_source::ShardSource;

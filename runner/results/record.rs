@@ -12,7 +12,11 @@ use crate::validity::Verdict;
 
 /// Version of this schema; bumped on any incompatible change.
 /// 2: repeated trials, verdicts, intervals, the server scenario.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
+
+/// The oldest result schema this version still reads: schema 2 lacks only
+/// `engine`, which reading infers (see `RunRecord::infer_engine`).
+pub const OLDEST_READABLE_SCHEMA: u32 = 2;
 
 /// One run's result.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -27,8 +31,13 @@ pub struct RunRecord {
     pub started_at: String,
     /// When the run's record was assembled (RFC 3339, UTC).
     pub finished_at: String,
-    /// Workload id.
+    /// The task's (workload's) id.
     pub workload: String,
+    /// The engine that executed the task's queries: `burn` (on `backend`),
+    /// `fused-cuda`, `fused-cpu` or `openai` (schema 3; inferred when a
+    /// schema-2 file is read).
+    #[serde(default)]
+    pub engine: String,
     /// Scenario name.
     pub scenario: String,
     /// Device used (`cpu`, `cuda:0`).
@@ -199,6 +208,21 @@ pub struct TrialStats {
     pub j_per_inference: Option<Spread>,
     /// Net J/inference across trials (null when unmeasured).
     pub net_j_per_inference: Option<Spread>,
+}
+
+impl RunRecord {
+    /// The engine a schema-2 record ran on, which it did not record: the
+    /// endpoint's when it has an endpoint section, a fused engine's when its
+    /// backend names one, else Burn.
+    pub fn infer_engine(&self) -> String {
+        if self.endpoint.is_some() {
+            return "openai".into();
+        }
+        match self.backend.as_str() {
+            b @ ("fused-cuda" | "fused-cpu") => b.into(),
+            _ => "burn".into(),
+        }
+    }
 }
 
 /// A latency percentile bounded at a confidence by MLPerf's early-stopping rule.

@@ -55,8 +55,12 @@ pub struct Defaults {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunEntry {
-    /// Workload id.
+    /// The task's (workload's) id; `task` is the same field.
+    #[serde(alias = "task")]
     pub workload: Spanned<String>,
+    /// The engine that executes the task (`burn` when absent; see `engine_choice`).
+    #[serde(default)]
+    pub engine: Option<Spanned<String>>,
     /// Scenarios to run.
     pub scenarios: Spanned<Vec<Scenario>>,
     /// Batch sizes (samples per query).

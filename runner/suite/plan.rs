@@ -12,8 +12,10 @@ use crate::harness::{Scenario, ScenarioSettings};
 /// One run of the plan: a workload × device × precision × batch × scenario.
 #[derive(Clone, Debug)]
 pub struct PlannedRun {
-    /// Workload id.
+    /// Workload (task) id.
     pub workload: String,
+    /// The engine that executes it: `burn`, `fused-cuda`, `fused-cpu`, `openai`.
+    pub engine: String,
     /// Workload parameters (checked by the workload).
     pub params: serde_json::Value,
     /// Device as named.
@@ -115,24 +117,43 @@ impl Ctx<'_> {
     }
 }
 
-fn params_json(entry: &RunEntry, ctx: &Ctx<'_>) -> Result<serde_json::Value, SuiteError> {
-    let Some(table) = &entry.params else {
-        return Ok(serde_json::json!({}));
+/// The entry's parameters as JSON, with the engine chosen (see `choose_engine`), each checked.
+fn params_json(entry: &RunEntry, ctx: &Ctx<'_>) -> Result<(serde_json::Value, String), SuiteError> {
+    let mut value = match &entry.params {
+        None => serde_json::json!({}),
+        Some(table) => serde_json::to_value(table.get_ref()).or_else(|e| ctx.err(table.span(), e.to_string()))?,
     };
-    let value = serde_json::to_value(table.get_ref()).or_else(|e| ctx.err(table.span(), e.to_string()))?;
     let id = entry.workload.get_ref();
+    let named = entry.engine.as_ref().map(|e| e.get_ref().as_str());
+    let engine = match super::choose_engine(id, named, &mut value) {
+        Ok(engine) => engine,
+        Err(why) => {
+            let span = match (&entry.engine, &entry.params) {
+                (Some(e), _) => e.span(),
+                (None, Some(t)) => t.span(),
+                (None, None) => entry.workload.span(),
+            };
+            return ctx.err(span, why);
+        }
+    };
+    // Errors point at the parameters, else at the engine named on the entry.
+    let span = match (&entry.params, &entry.engine) {
+        (Some(t), _) => t.span(),
+        (None, Some(e)) => e.span(),
+        (None, None) => return Ok((value, engine)),
+    };
     if crate::endpoint::EndpointParams::selected_by(&value) {
         if id != "llm" {
-            return ctx.err(table.span(), format!("engine = \"openai\" serves the llm workload, not `{id}`"));
+            return ctx.err(span, format!("engine = \"openai\" serves the llm workload, not `{id}`"));
         }
         return match crate::endpoint::EndpointParams::from_json(&value) {
-            Ok(_) => Ok(value),
-            Err(e) => ctx.err(table.span(), e.to_string()),
+            Ok(_) => Ok((value, engine)),
+            Err(e) => ctx.err(span, e.to_string()),
         };
     }
     match wattbench_suites::validate_params(id, &value) {
-        Ok(()) => Ok(value),
-        Err(e) => ctx.err(table.span(), e.to_string()),
+        Ok(()) => Ok((value, engine)),
+        Err(e) => ctx.err(span, e.to_string()),
     }
 }
 
@@ -151,7 +172,7 @@ pub fn plan(src: &SuiteSource, cli: &PlanOverrides) -> Result<Vec<PlannedRun>, S
             let known = wattbench_suites::catalogue().into_iter().map(|w| w.id).collect::<Vec<_>>().join(", ");
             return ctx.err(entry.workload.span(), format!("unknown workload `{id}` (known: {known})"));
         }
-        let params = params_json(entry, &ctx)?;
+        let (params, engine) = params_json(entry, &ctx)?;
         let own = &entry.overrides();
         let scenarios: &Vec<Scenario> = entry.scenarios.get_ref();
         if scenarios.is_empty() {
@@ -228,6 +249,7 @@ pub fn plan(src: &SuiteSource, cli: &PlanOverrides) -> Result<Vec<PlannedRun>, S
                         };
                         runs.push(PlannedRun {
                             workload: id.clone(),
+                            engine: engine.clone(),
                             params: params.clone(),
                             device,
                             precision,

@@ -7,6 +7,7 @@ mod devices;
 mod endpoint;
 mod endpoint_slo;
 mod energy_qa;
+mod engines;
 mod fleet_report;
 mod gpu_validate;
 mod hostile;
