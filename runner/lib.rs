@@ -19,6 +19,7 @@ pub mod endpoint;
 pub mod energy;
 pub mod escape;
 pub mod execute;
+pub mod export;
 pub mod harness;
 pub mod report;
 pub mod results;
