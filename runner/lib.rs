@@ -21,6 +21,7 @@ pub mod energy;
 pub mod engine;
 pub mod escape;
 pub mod execute;
+pub mod export;
 pub mod harness;
 pub mod report;
 pub mod results;

@@ -6,13 +6,11 @@
 //! run's in both figures), and the cheapest passing runs. Runs that fail the
 //! gate, are INVALID or have unmeasured energy are listed, never placed.
 
-use std::fmt::Write;
-
 use serde::Serialize;
 
+use super::pareto::pareto_front;
 use super::LoadedResult;
 use crate::energy::EnergyMethod;
-use crate::report::frontier::pareto_front;
 use crate::stats::uncertainty::intervals_overlap;
 
 /// Where a run stands.
@@ -176,63 +174,4 @@ fn frontier_of(sha: String, questions: usize, group: &[&LoadedResult]) -> QaFron
         ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
     });
     QaFrontier { question_set_sha256: sha, questions, runs, least_energy }
-}
-
-fn standing_text(s: &QaStanding) -> String {
-    match s {
-        QaStanding::Frontier => "frontier".into(),
-        QaStanding::Tied { with } => format!("tied with {with}"),
-        QaStanding::Dominated => "dominated".into(),
-        QaStanding::NotPlaced { reason } => format!("not placed: {reason}"),
-    }
-}
-
-/// The frontiers as text (`markdown` for Markdown tables).
-pub fn render_qa(frontiers: &[QaFrontier], markdown: bool) -> String {
-    let mut out = String::new();
-    for f in frontiers {
-        let short = f.question_set_sha256.get(..12).unwrap_or(&f.question_set_sha256);
-        let title =
-            format!("energy-qa question set {short} ({} questions): accuracy vs J per correct answer", f.questions);
-        let mut t = crate::table::Table::new(&[
-            "accuracy",
-            "95% interval",
-            "J/correct answer",
-            "95% interval",
-            "standing",
-            "run",
-        ]);
-        for r in &f.runs {
-            let [lo, hi] = r.accuracy_ci95;
-            t.row(vec![
-                format!("{:.3}", r.accuracy),
-                format!("[{lo:.3}, {hi:.3}]"),
-                r.j_per_correct_answer.map_or("unmeasured".into(), |j| format!("{j:.4}")),
-                r.j_per_correct_answer_ci95.map_or("-".into(), |[a, b]| format!("[{a:.4}, {b:.4}]")),
-                standing_text(&r.standing),
-                format!("{} ({})", r.label, r.file),
-            ]);
-        }
-        let least = if f.least_energy.is_empty() {
-            "no run passes the gate with measured energy".to_string()
-        } else {
-            f.least_energy.join("; ")
-        };
-        if markdown {
-            let _ = writeln!(
-                out,
-                "### {title}\n\n{}\nLeast energy per correct answer among passing runs: {least}\n",
-                t.render_markdown(),
-                least = crate::escape::markdown(&least)
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "{title}\n{}  least energy per correct answer among passing runs: {}\n",
-                t.render(),
-                crate::escape::terminal(&least)
-            );
-        }
-    }
-    out
 }

@@ -1,33 +1,25 @@
 //! `wattbench rank`, `compare` and `merge`: reading result files back.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 
 use super::args::{CompareArgs, MergeArgs, RankArgs};
-use crate::analysis::{
-    compare, load_results, merge, qa_frontiers, rank, render_junit, render_markdown, render_qa, render_rankings,
-    render_table, Format, MergeError,
-};
-use crate::results::{write_atomic, write_text_atomic};
+use super::write_export;
+use crate::analysis::{compare, load_results, merge, qa_frontiers, rank, MergeError};
+use crate::export::{Exporter, Junit, Markdown, Text};
+use crate::results::write_atomic;
 
 /// Prints the leaderboards.
 pub fn rank_cmd(args: RankArgs) -> anyhow::Result<ExitCode> {
     let results = load_results(&args.results)?;
     let rankings = rank(&results, args.by);
-    super::emit(&render_rankings(&rankings, args.format)?)?;
-    // Question sets: accuracy against J per correct answer (table and Markdown only,
-    // so that the CSV and JSON outputs keep their one shape).
-    if matches!(args.format, Format::Table | Format::Markdown) {
-        super::emit(&render_qa(&qa_frontiers(&results), args.format == Format::Markdown))?;
+    super::emit(&args.format.rankings().export(&rankings)?)?;
+    // Question sets: accuracy against J per correct answer (in the formats that have them).
+    if let Some(exporter) = args.format.question_sets() {
+        super::emit(&exporter.export(&qa_frontiers(&results))?)?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn write_text(path: &PathBuf, text: &str) -> anyhow::Result<()> {
-    write_text_atomic(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
 }
 
 /// Compares; exit 1 when a change is worse than allowed beyond the noise.
@@ -41,12 +33,12 @@ pub fn compare_cmd(args: CompareArgs) -> anyhow::Result<ExitCode> {
     if report.matched.is_empty() {
         anyhow::bail!("no configuration appears in both {} and {}", args.baseline.display(), args.new.display());
     }
-    super::emit(&render_table(&report))?;
+    super::emit(&Text.export(&report)?)?;
     if let Some(path) = &args.markdown {
-        write_text(path, &render_markdown(&report))?;
+        write_export(&report, &Markdown, path)?;
     }
     if let Some(path) = &args.junit {
-        write_text(path, &render_junit(&report))?;
+        write_export(&report, &Junit, path)?;
     }
     let regressions: usize = report.matched.iter().map(|m| m.changes.iter().filter(|c| c.regression).count()).sum();
     if regressions > 0 {

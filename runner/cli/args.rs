@@ -83,7 +83,7 @@ pub struct RankArgs {
     pub by: crate::analysis::RankBy,
     /// Output: table, markdown, csv or json.
     #[arg(long, default_value = "table")]
-    pub format: crate::analysis::Format,
+    pub format: crate::export::Format,
 }
 
 /// `wattbench compare`.

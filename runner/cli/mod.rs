@@ -42,6 +42,19 @@ pub fn main() -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Writes `view` through `exporter` to `path` atomically (a temporary file
+/// created exclusively, synced and renamed: see
+/// [`crate::results::write_text_atomic`]), so that a reader never sees half a file.
+pub(crate) fn write_export<V: ?Sized>(
+    view: &V,
+    exporter: &dyn crate::export::Exporter<V>,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    let text = exporter.export(view)?;
+    crate::results::write_text_atomic(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
 /// Writes `text` to standard output. A full disk or a closed file is an
 /// error (`print!` would panic); a closed pipe (`wattbench list | head`)
 /// just ends the output.

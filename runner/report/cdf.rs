@@ -1,18 +1,20 @@
 //! Latency distribution: decodes each run's HdrHistogram and draws one CDF per run,
 //! one SVG per workload, on a log-scale latency axis in milliseconds.
 
-use base64::Engine as _;
 use hdrhistogram::Histogram;
+
+use crate::stats::{decode_histogram_text, HistogramError};
 
 use crate::report::svg::{esc, log_ticks, nice_ticks, Chart};
 use crate::report::{by_workload, Run};
 
-/// Decodes base64 of an HdrHistogram V2 (deflate) serialisation, every
-/// length bounded by the data (see [`crate::stats::decode_histogram_bytes`]);
-/// errors are one-line strings.
+/// Decodes a result's `latency_ns.hdr` with the one decoder every reader
+/// uses ([`decode_histogram_text`]); errors are the report's one-line notices.
 pub fn decode_hdr(b64: &str) -> Result<Histogram<u64>, String> {
-    let bytes = base64::engine::general_purpose::STANDARD.decode(b64.trim()).map_err(|e| format!("bad base64: {e}"))?;
-    crate::stats::decode_histogram_bytes(&bytes).map_err(|e| format!("bad HdrHistogram: {e}"))
+    decode_histogram_text(b64).map_err(|e| match e {
+        HistogramError::NotBase64(e) => format!("bad base64: {e}"),
+        HistogramError::Invalid(e) => format!("bad HdrHistogram: {e}"),
+    })
 }
 
 /// Cumulative distribution as (latency value, fraction ≤ value) pairs, one per
@@ -36,12 +38,7 @@ pub fn cdf_points(hist: &Histogram<u64>) -> Vec<(f64, f64)> {
 
 /// The run's CDF in milliseconds, or a one-line reason why it cannot be drawn.
 pub fn run_cdf_ms(run: &Run) -> Result<Vec<(f64, f64)>, String> {
-    let b64 = run
-        .doc
-        .pointer("/latency_ns/hdr")
-        .and_then(serde_json::Value::as_str)
-        .ok_or_else(|| "no latency_ns.hdr histogram".to_string())?;
-    let pts = cdf_points(&decode_hdr(b64)?);
+    let pts = cdf_points(&decode_hdr(&run.record.latency_ns.hdr)?);
     if pts.is_empty() {
         return Err("histogram is empty".to_string());
     }
@@ -94,7 +91,7 @@ pub fn section(runs: &[Run]) -> String {
                 Ok(pts) => {
                     chart.polyline(&steps(pts), run.color(), 1.6, false);
                     chart.line_px((80.0, y - 4.0), (104.0, y - 4.0), run.color(), false);
-                    chart.text(110.0, y, &run.label(), "start", "legend");
+                    chart.text(110.0, y, run.label(), "start", "legend");
                 }
                 Err(why) => {
                     let msg = format!("{}: CDF not drawn ({why})", run.label());
@@ -111,6 +108,7 @@ pub fn section(runs: &[Run]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
     use hdrhistogram::serialization::{Serializer as _, V2DeflateSerializer};
 
     fn encoded(values: &[u64]) -> String {
@@ -143,11 +141,14 @@ mod tests {
     fn undecodable_histogram_gives_notice_not_panic() {
         assert!(decode_hdr("not base64!!").is_err());
         assert!(decode_hdr("SElTVEZBQUFB").is_err());
-        let good = serde_json::json!({"workload": "w", "scenario": "s", "device": "d", "precision": "p",
-            "batch_size": 1, "latency_ns": {"hdr": encoded(&[1_000_000, 2_000_000])}});
-        let bad = serde_json::json!({"workload": "w", "scenario": "x", "device": "d", "precision": "p",
-            "batch_size": 1, "latency_ns": {"hdr": "garbage"}});
-        let runs = [Run { source: "a", doc: &good, index: 0 }, Run { source: "b", doc: &bad, index: 1 }];
+        let mut good = crate::report::fixture_record();
+        (good.workload, good.scenario, good.device, good.precision) = ("w".into(), "s".into(), "d".into(), "p".into());
+        good.batch_size = 1;
+        good.latency_ns.hdr = encoded(&[1_000_000, 2_000_000]);
+        let mut bad = good.clone();
+        bad.scenario = "x".into();
+        bad.latency_ns.hdr = "garbage".into();
+        let runs = [Run::new("a", &good, 0), Run::new("b", &bad, 1)];
         let html = section(&runs);
         assert!(html.contains("<svg") && html.contains("<polyline"));
         assert!(html.contains("x/d/p/b1: CDF not drawn (bad base64"));

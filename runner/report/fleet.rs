@@ -3,10 +3,8 @@
 //! stand apart from the others on the same configuration, such as a GPU
 //! that throttles.
 
-use serde_json::Value;
-
 use crate::report::svg::{esc, fmt_si, fmt_sig};
-use crate::report::Run;
+use crate::report::{finite, Run};
 
 /// A figure further than this fraction from the median of every node that
 /// ran the same configuration stands apart (the median of all, so that with
@@ -48,13 +46,14 @@ pub struct Apart {
     pub of: usize,
 }
 
-fn text(v: Option<&Value>) -> String {
-    v.and_then(Value::as_str).unwrap_or("").chars().take(200).collect()
+/// A string from the file, at most 200 characters.
+fn text(v: Option<&str>) -> String {
+    v.unwrap_or("").chars().take(200).collect()
 }
 
 fn config(run: &Run) -> String {
-    let batch = run.num("/batch_size").map_or(String::from("?"), |b| fmt_sig(b, 6));
-    format!("{} {}/{}/{}/b{batch}", run.s("workload"), run.s("scenario"), run.s("device"), run.s("precision"))
+    let r = run.record;
+    format!("{} {}/{}/{}/b{}", r.workload, r.scenario, r.device, r.precision, run.batch())
 }
 
 /// The sources of every run: a merged result's shards, or the run itself.
@@ -62,25 +61,27 @@ pub fn sources(runs: &[Run]) -> Vec<Source> {
     let mut out = Vec::new();
     for run in runs {
         let cfg = config(run);
-        match run.doc.get("shards").and_then(Value::as_array).filter(|a| !a.is_empty()) {
-            Some(shards) => out.extend(shards.iter().map(|s| Source {
-                config: cfg.clone(),
-                file: text(s.get("file")),
-                node: text(s.get("node")),
-                task: text(s.get("task")),
-                throughput: s.get("throughput_per_s").and_then(Value::as_f64),
-                p99_ns: s.get("p99_ns").and_then(Value::as_f64),
-                j: s.get("j_per_inference").and_then(Value::as_f64),
-            })),
-            None => out.push(Source {
+        let rec = run.record;
+        if rec.shards.is_empty() {
+            out.push(Source {
                 config: cfg,
-                file: run.source.chars().take(200).collect(),
-                node: text(run.doc.pointer("/provenance/node")),
-                task: text(run.doc.pointer("/provenance/task")),
-                throughput: run.num("/throughput_per_s"),
-                p99_ns: run.num("/latency_ns/p99"),
+                file: text(Some(run.source)),
+                node: text(Some(rec.provenance.node.as_str())),
+                task: text(rec.provenance.task.as_deref()),
+                throughput: run.throughput(),
+                p99_ns: Some(rec.latency_ns.p99 as f64),
                 j: run.j_per_inference(),
-            }),
+            });
+        } else {
+            out.extend(rec.shards.iter().map(|s| Source {
+                config: cfg.clone(),
+                file: text(Some(s.file.as_str())),
+                node: text(Some(s.node.as_str())),
+                task: text(s.task.as_deref()),
+                throughput: finite(s.throughput_per_s),
+                p99_ns: Some(s.p99_ns as f64),
+                j: s.j_per_inference.and_then(finite),
+            }));
         }
     }
     out

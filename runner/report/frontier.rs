@@ -1,24 +1,9 @@
 //! Efficiency frontier: throughput vs J/inference per workload, with ci95 error bars
 //! and the Pareto frontier (higher throughput and lower J/inference are better).
 
+use crate::analysis::pareto_front;
 use crate::report::svg::{esc, log_ticks, nice_ticks, Chart, Ticks};
-use crate::report::{by_workload, Run};
-
-/// Indices of the non-dominated points of `(throughput, j_per_inference)`, sorted by
-/// throughput. A point is dominated when another has ≥ throughput and ≤ J/inference,
-/// strictly better in one. Non-finite points are never on the frontier.
-pub fn pareto_front(points: &[(f64, f64)]) -> Vec<usize> {
-    let ok = |p: &(f64, f64)| p.0.is_finite() && p.1.is_finite();
-    let mut idx: Vec<usize> = (0..points.len())
-        .filter(|&i| ok(&points[i]))
-        .filter(|&i| {
-            let (x, y) = points[i];
-            !points.iter().any(|&(qx, qy)| ok(&(qx, qy)) && qx >= x && qy <= y && (qx > x || qy < y))
-        })
-        .collect();
-    idx.sort_by(|&a, &b| points[a].0.total_cmp(&points[b].0).then(a.cmp(&b)));
-    idx
-}
+use crate::report::{by_workload, pair, Run};
 
 /// A run placed on the frontier plot.
 #[derive(Debug, Clone)]
@@ -39,13 +24,13 @@ pub struct Placed<'r, 'a> {
 pub fn split<'r, 'a>(group: &[&'r Run<'a>]) -> (Vec<Placed<'r, 'a>>, Vec<&'r Run<'a>>) {
     let (mut placed, mut skipped) = (Vec::new(), Vec::new());
     for &run in group {
-        match (run.num("/throughput_per_s"), run.j_per_inference()) {
+        match (run.throughput(), run.j_per_inference()) {
             (Some(x), Some(y)) => placed.push(Placed {
                 run,
                 x,
                 y,
-                x_ci: run.pair("/throughput_ci95_per_s"),
-                y_ci: run.pair("/energy/j_per_inference_ci95"),
+                x_ci: pair(run.record.throughput_ci95_per_s),
+                y_ci: pair(run.record.energy.j_per_inference_ci95),
             }),
             _ => skipped.push(run),
         }
@@ -129,13 +114,13 @@ fn plot(workload: &str, pts: &[Placed]) -> String {
             taken.push([a, y - 4.0, b, y + 4.0]);
         }
         let label = p.run.label();
-        c.raw(&format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4.5\" fill=\"{col}\" data-run=\"{}\"/>", esc(&label)));
+        c.raw(&format!("<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4.5\" fill=\"{col}\" data-run=\"{}\"/>", esc(label)));
         taken.push([x - 5.0, y - 5.0, x + 5.0, y + 5.0]);
     }
     for p in pts {
         let label = p.run.label();
-        let (tx, ty, anchor) = place(&mut taken, (c.x.map(p.x), c.y.map(p.y)), &label, w);
-        c.text(tx, ty, &label, anchor, "label");
+        let (tx, ty, anchor) = place(&mut taken, (c.x.map(p.x), c.y.map(p.y)), label, w);
+        c.text(tx, ty, label, anchor, "label");
     }
     let y = bottom + 58.0;
     c.line_px((84.0, y - 4.0), (108.0, y - 4.0), "#222", false);
@@ -161,7 +146,7 @@ pub fn section(runs: &[Run]) -> String {
             html.push_str(&plot(workload, &placed));
         }
         if !skipped.is_empty() {
-            let names: Vec<String> = skipped.iter().map(|r| esc(&r.label())).collect();
+            let names: Vec<String> = skipped.iter().map(|r| esc(r.label())).collect();
             html.push_str(&format!("<p class=\"notice\">not placed: energy unmeasured — {}</p>\n", names.join("; ")));
         }
     }
@@ -171,26 +156,24 @@ pub fn section(runs: &[Run]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn frontier_picks_exactly_non_dominated() {
-        let pts = [(100.0, 1.0), (200.0, 2.0), (150.0, 2.5), (50.0, 1.0), (200.0, 1.5), (300.0, 3.0), (f64::NAN, 0.1)];
-        // (200,2.0) dominated by (200,1.5); (150,2.5) by (200,1.5); (50,1.0) by (100,1.0)
-        assert_eq!(pareto_front(&pts), vec![0, 4, 5]);
-        assert_eq!(pareto_front(&[(1.0, 1.0), (1.0, 1.0)]), vec![0, 1]);
-        assert!(pareto_front(&[]).is_empty());
-    }
+    use crate::energy::EnergyMethod;
 
     #[test]
     fn unmeasured_run_is_listed_not_plotted() {
-        let base = |sc: &str, method: &str, j: serde_json::Value| {
-            json!({"workload": "w", "scenario": sc, "device": "d",
-            "precision": "p", "batch_size": 1, "throughput_per_s": 1000.0, "latency_ns": {},
-            "energy": {"method": method, "j_per_inference": j, "j_per_inference_ci95": [0.009, 0.011]}})
+        let base = |sc: &str, method: EnergyMethod, j: Option<f64>| {
+            let mut rec = crate::report::fixture_record();
+            (rec.workload, rec.scenario, rec.device, rec.precision) = ("w".into(), sc.into(), "d".into(), "p".into());
+            (rec.batch_size, rec.throughput_per_s, rec.throughput_ci95_per_s) = (1, 1000.0, None);
+            (rec.energy.method, rec.energy.j_per_inference) = (method, j);
+            rec.energy.j_per_inference_ci95 = Some([0.009, 0.011]);
+            rec
         };
-        let (a, b) = (base("measured", "rapl", json!(0.01)), base("ghost", "unmeasured", json!(null)));
-        let runs = [Run { source: "a", doc: &a, index: 0 }, Run { source: "b", doc: &b, index: 1 }];
+        let (a, b) = (base("measured", EnergyMethod::Rapl, Some(0.01)), base("ghost", EnergyMethod::Unmeasured, None));
+        // Labelled as a run with no suite and no index in the plan (the fixture's record has both).
+        let runs = [
+            Run { label: "measured/d/p/b1".into(), ..Run::new("a", &a, 0) },
+            Run { label: "ghost/d/p/b1".into(), ..Run::new("b", &b, 1) },
+        ];
         let html = section(&runs);
         let svg_end = html.find("</svg>").unwrap();
         assert!(html[..svg_end].contains("measured/d/p/b1") && !html[..svg_end].contains("ghost"));

@@ -3,11 +3,9 @@
 //! better on both), and J/output token against concurrency where energy was
 //! measured. Runs are grouped by endpoint and model.
 
-use serde_json::Value;
-
-use crate::report::frontier::pareto_front;
-use crate::report::svg::{esc, fmt_sig, nice_ticks, Chart};
-use crate::report::Run;
+use crate::analysis::pareto_front;
+use crate::report::svg::{esc, nice_ticks, Chart};
+use crate::report::{finite, Run};
 
 /// A point of the curve.
 struct Point<'r, 'a> {
@@ -17,13 +15,8 @@ struct Point<'r, 'a> {
 }
 
 fn key(run: &Run) -> Option<String> {
-    let e = run.doc.get("endpoint")?;
-    let s = e.get("settings")?;
-    Some(format!(
-        "{} at {}",
-        s.get("model").and_then(Value::as_str).unwrap_or("?"),
-        s.get("base_url").and_then(Value::as_str).unwrap_or("?")
-    ))
+    let s = &run.record.endpoint.as_ref()?.settings;
+    Some(format!("{} at {}", s.model, s.base_url))
 }
 
 fn axis(vals: &[f64]) -> (crate::report::svg::Ticks, bool) {
@@ -43,10 +36,10 @@ fn throughput_plot(name: &str, pts: &[Point]) -> String {
     c.polyline(&line, "#222", 1.6, false);
     for p in pts {
         let (x, y, col) = (c.x.map(p.per_user), c.y.map(p.total), p.run.color());
-        let label = format!("c{} {}", fmt_sig(p.run.num("/batch_size").unwrap_or(0.0), 6), p.run.s("scenario"));
+        let label = format!("c{} {}", p.run.batch(), p.run.record.scenario);
         c.raw(&format!(
             "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4.5\" fill=\"{col}\" data-run=\"{}\"/>",
-            esc(&p.run.label())
+            esc(p.run.label())
         ));
         c.text(x + 7.0, y - 7.0, &label, "start", "label");
     }
@@ -81,7 +74,7 @@ fn energy_plot(name: &str, pts: &[(f64, f64, &Run)]) -> String {
             c.x.map(*x),
             c.y.map(*y),
             run.color(),
-            esc(&run.label())
+            esc(run.label())
         ));
     }
     c.finish(&format!("J per output token against concurrency, {name}"))
@@ -103,8 +96,8 @@ pub fn section(runs: &[Run]) -> String {
         let pts: Vec<Point> = group
             .iter()
             .filter_map(|&run| {
-                let per_user = run.num("/endpoint/output_tokens_per_s_per_user")?;
-                let total = run.num("/generation/output_tokens_per_s")?;
+                let per_user = run.record.endpoint.as_ref()?.output_tokens_per_s_per_user.and_then(finite)?;
+                let total = finite(run.record.generation.as_ref()?.output_tokens_per_s)?;
                 Some(Point { run, per_user, total })
             })
             .collect();
@@ -116,7 +109,10 @@ pub fn section(runs: &[Run]) -> String {
         let energy: Vec<(f64, f64, &Run)> = group
             .iter()
             .filter(|r| r.j_per_inference().is_some())
-            .filter_map(|&r| Some((r.num("/batch_size")?, r.num("/generation/j_per_output_token")?, r)))
+            .filter_map(|&r| {
+                let j = r.record.generation.as_ref()?.j_per_output_token.and_then(finite)?;
+                Some((r.record.batch_size as f64, j, r))
+            })
             .collect();
         if energy.is_empty() {
             html.push_str(
@@ -132,20 +128,43 @@ pub fn section(runs: &[Run]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::energy::EnergyMethod;
+    use crate::results::RunRecord;
     use serde_json::json;
 
-    fn doc(c: u64, per_user: f64, total: f64, j: Option<f64>) -> Value {
-        json!({"suite": "s", "workload": "llm", "scenario": "offline", "device": "endpoint", "precision": "f32",
-            "batch_size": c, "throughput_per_s": 1.0, "latency_ns": {},
-            "energy": {"method": if j.is_some() { "scripted" } else { "unmeasured" }, "j_per_inference": j},
-            "generation": {"output_tokens_per_s": total, "j_per_output_token": j},
-            "endpoint": {"settings": {"model": "m", "base_url": "http://h/v1"}, "output_tokens_per_s_per_user": per_user}})
+    fn doc(c: usize, per_user: f64, total: f64, j: Option<f64>) -> RunRecord {
+        let mut rec = crate::report::fixture_record();
+        (rec.suite, rec.workload, rec.scenario, rec.device) =
+            ("s".into(), "llm".into(), "offline".into(), "endpoint".into());
+        rec.batch_size = c;
+        rec.energy.method = if j.is_some() { EnergyMethod::Scripted } else { EnergyMethod::Unmeasured };
+        rec.energy.j_per_inference = j;
+        let latency = serde_json::to_value(&rec.latency_ns).unwrap();
+        rec.generation = Some(
+            serde_json::from_value(json!({"ttft_ns": latency, "itl_ns": latency, "prompt_tokens": 1,
+                "output_tokens": 1, "output_tokens_per_s": total, "prefill_tokens_per_s": 1.0,
+                "decode_tokens_per_s": 1.0, "j_per_output_token": j, "net_j_per_output_token": null,
+                "j_per_request": j, "phase_energy": "not separated"}))
+            .unwrap(),
+        );
+        rec.endpoint = Some(
+            serde_json::from_value(json!({
+                "settings": {"engine": "openai", "base_url": "http://h/v1", "model": "m", "api": "chat",
+                    "api_key_env": null, "timeout_s": 1.0, "force_length": "none", "max_failed_frac": 0.0,
+                    "max_in_flight": 1},
+                "requests_sent": 1, "requests_completed": 1, "requests_failed": 0, "failed_frac": 0.0,
+                "failures": {}, "failure_examples": {}, "token_counts_from": {}, "tpot_ns": null,
+                "output_tokens_requested": 1, "output_tokens_returned": 1, "answers_shorter_than_requested": 0,
+                "output_tokens_per_s_per_user": per_user, "abandoned_early": false, "timing": "client-side"}))
+            .unwrap(),
+        );
+        rec
     }
 
     #[test]
     fn the_sweep_is_plotted_with_its_frontier_and_unmeasured_energy_said() {
         let docs = [doc(1, 100.0, 100.0, None), doc(4, 80.0, 320.0, None), doc(8, 40.0, 300.0, None)];
-        let runs: Vec<Run> = docs.iter().enumerate().map(|(index, d)| Run { source: "f", doc: d, index }).collect();
+        let runs: Vec<Run> = docs.iter().enumerate().map(|(index, d)| Run::new("f", d, index)).collect();
         let html = section(&runs);
         assert!(html.contains("load curve of m at http://h/v1"));
         assert_eq!(html.matches("data-run=").count(), 3);
@@ -153,9 +172,9 @@ mod tests {
         assert_eq!(html.matches("r=\"8\"").count(), 2);
         assert!(html.contains("energy unmeasured"));
         let measured = [doc(1, 100.0, 100.0, Some(0.5)), doc(4, 80.0, 320.0, Some(0.2))];
-        let runs: Vec<Run> = measured.iter().enumerate().map(|(index, d)| Run { source: "f", doc: d, index }).collect();
+        let runs: Vec<Run> = measured.iter().enumerate().map(|(index, d)| Run::new("f", d, index)).collect();
         assert!(section(&runs).contains("J per output token against concurrency"));
-        let plain = json!({"workload": "w"});
-        assert!(section(&[Run { source: "f", doc: &plain, index: 0 }]).is_empty());
+        let plain = crate::report::fixture_record();
+        assert!(section(&[Run::new("f", &plain, 0)]).is_empty());
     }
 }

@@ -1,9 +1,10 @@
 //! Page assembly: inline CSS, header, summary table, the plot sections and provenance.
 
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::report::svg::{esc, fmt_si, fmt_sig};
-use crate::report::{by_workload, cdf, fleet, frontier, load_curve, power, qa, Run};
+use crate::report::{by_workload, cdf, finite, fleet, frontier, load_curve, pair, power, qa, Run};
 
 const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;margin:24px auto;max-width:1220px;color:#222;padding:0 16px}
 h1{margin:0 0 4px}h2{border-bottom:2px solid #ddd;padding-bottom:4px;margin-top:36px}h3{margin:18px 0 6px;font-size:15px}
@@ -21,16 +22,17 @@ fn td(s: &str) -> String {
     format!("<td>{}</td>", esc(s))
 }
 
-fn ms(run: &Run, key: &str) -> String {
-    run.num(&format!("/latency_ns/{key}")).map_or("n/a".into(), |v| fmt_sig(v / 1e6, 3))
+/// Nanoseconds as milliseconds.
+fn ms(ns: u64) -> String {
+    fmt_sig(ns as f64 / 1e6, 3)
 }
 
 fn energy_cell(run: &Run) -> String {
-    let method = run.doc.pointer("/energy/method").and_then(Value::as_str).unwrap_or("unmeasured");
+    let method = run.record.energy.method.as_str();
     match run.j_per_inference() {
         None => "<td class=\"muted\">unmeasured</td>".to_string(),
         Some(j) => {
-            let ci = run.pair("/energy/j_per_inference_ci95").map_or(String::new(), |(lo, hi)| {
+            let ci = pair(run.record.energy.j_per_inference_ci95).map_or(String::new(), |(lo, hi)| {
                 format!("<br><small>ci95 {} – {}</small>", esc(&fmt_si(lo, "J")), esc(&fmt_si(hi, "J")))
             });
             format!("<td class=\"num\">{} <small>({})</small>{ci}</td>", esc(&fmt_si(j, "J")), esc(method))
@@ -39,15 +41,15 @@ fn energy_cell(run: &Run) -> String {
 }
 
 fn quality_cell(run: &Run) -> String {
-    let q = run.doc.get("quality");
-    let detail = match (q.and_then(|q| q.get("metric")).and_then(Value::as_str), run.num("/quality/value")) {
-        (Some(m), Some(v)) => {
-            let th = run.num("/quality/threshold").map_or(String::new(), |t| format!(" vs {}", fmt_sig(t, 3)));
-            format!("<br><small>{} {}{}</small>", esc(m), fmt_sig(v, 3), esc(&th))
+    let q = &run.record.quality;
+    let detail = match finite(q.value) {
+        Some(v) => {
+            let th = q.threshold.and_then(finite).map_or(String::new(), |t| format!(" vs {}", fmt_sig(t, 3)));
+            format!("<br><small>{} {}{}</small>", esc(&q.metric), fmt_sig(v, 3), esc(&th))
         }
-        _ => String::new(),
+        None => String::new(),
     };
-    match q.and_then(|q| q.get("passes")).and_then(Value::as_bool) {
+    match q.passes {
         Some(true) => format!("<td><span class=\"good\">pass</span>{detail}</td>"),
         Some(false) => format!("<td><span class=\"bad\">FAIL</span>{detail}</td>"),
         None => format!("<td class=\"muted\">ungated{detail}</td>"),
@@ -55,39 +57,36 @@ fn quality_cell(run: &Run) -> String {
 }
 
 fn verdict_cell(run: &Run) -> String {
-    let v = run.doc.get("verdict");
-    let rules: Vec<String> = v
-        .and_then(|v| v.get("failed_rules"))
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|r| r.get("rule").and_then(Value::as_str)).map(esc).collect())
-        .unwrap_or_default();
+    let v = &run.record.verdict;
+    let rules: Vec<String> = v.failed_rules.iter().map(|r| esc(&r.rule)).collect();
     let rules = if rules.is_empty() { String::new() } else { format!("<br><small>{}</small>", rules.join(", ")) };
-    match v.and_then(|v| v.get("valid")).and_then(Value::as_bool) {
-        Some(true) => format!("<td><span class=\"good\">VALID</span>{rules}</td>"),
-        Some(false) => format!("<td><span class=\"bad\">INVALID</span>{rules}</td>"),
-        None => format!("<td class=\"muted\">no verdict{rules}</td>"),
+    if v.valid {
+        format!("<td><span class=\"good\">VALID</span>{rules}</td>")
+    } else {
+        format!("<td><span class=\"bad\">INVALID</span>{rules}</td>")
     }
 }
 
 fn summary(runs: &[Run]) -> String {
     let mut h = String::from("<table><tr><th>run</th><th>workload</th><th>scenario</th><th>device</th><th>precision</th><th>batch</th><th>throughput (/s)</th><th>p50 ms</th><th>p99 ms</th><th>J/inference</th><th>quality</th><th>verdict</th></tr>\n");
     for run in runs {
-        let tp = run.num("/throughput_per_s").map_or("n/a".into(), |v| fmt_sig(v, 3));
-        let ci = run.pair("/throughput_ci95_per_s").map_or(String::new(), |(lo, hi)| {
+        let rec = run.record;
+        let tp = run.throughput().map_or("n/a".into(), |v| fmt_sig(v, 3));
+        let ci = pair(rec.throughput_ci95_per_s).map_or(String::new(), |(lo, hi)| {
             format!("<br><small>ci95 {} – {}</small>", fmt_sig(lo, 3), fmt_sig(hi, 3))
         });
         h.push_str(&format!(
             "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td>{}{}{}{}<td class=\"num\">{}</td><td class=\"num\">{}{ci}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>{}{}{}</tr>\n",
             run.color(),
-            esc(&run.label()),
-            td(run.s("workload")),
-            td(run.s("scenario")),
-            td(run.s("device")),
-            td(run.s("precision")),
-            run.num("/batch_size").map_or("n/a".into(), |b| fmt_sig(b, 6)),
+            esc(run.label()),
+            td(&rec.workload),
+            td(&rec.scenario),
+            td(&rec.device),
+            td(&rec.precision),
+            run.batch(),
             esc(&tp),
-            ms(run, "p50"),
-            ms(run, "p99"),
+            ms(rec.latency_ns.p50),
+            ms(rec.latency_ns.p99),
             energy_cell(run),
             quality_cell(run),
             verdict_cell(run),
@@ -95,6 +94,17 @@ fn summary(runs: &[Run]) -> String {
     }
     h.push_str("</table>\n");
     h
+}
+
+/// A typed section as (dotted key, text) rows, through its serde form: the
+/// provenance table lists every field the schema has, in the order a JSON
+/// reader of the file sees them (keys sorted at each level).
+pub fn fields<T: Serialize>(section: &T) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    if let Ok(v) = serde_json::to_value(section) {
+        flatten("", &v, &mut rows);
+    }
+    rows
 }
 
 /// Flattens nested objects into dotted keys (`device.name`); scalars rendered as text.
@@ -116,13 +126,11 @@ fn provenance(runs: &[Run]) -> String {
     let mut h = String::from("<div class=\"prov\">\n");
     for run in runs {
         let mut rows = vec![("source file".to_string(), run.source.to_string())];
-        if let Some(p) = run.doc.get("provenance") {
-            flatten("", p, &mut rows);
-        }
+        rows.extend(fields(&run.record.provenance));
         h.push_str(&format!(
             "<table><tr><th colspan=\"2\"><span class=\"swatch\" style=\"background:{}\"></span>{}</th></tr>\n",
             run.color(),
-            esc(&run.label())
+            esc(run.label())
         ));
         for (k, v) in rows {
             h.push_str(&format!("<tr>{}{}</tr>\n", td(&k), td(&v)));
@@ -136,7 +144,7 @@ fn provenance(runs: &[Run]) -> String {
 /// Assembles the whole HTML page for validated runs.
 pub fn render(runs: &[Run]) -> String {
     let workloads: Vec<&str> = by_workload(runs).into_iter().map(|(w, _)| w).collect();
-    let mut suites: Vec<&str> = runs.iter().map(|r| r.s("suite")).filter(|s| !s.is_empty()).collect();
+    let mut suites: Vec<&str> = runs.iter().map(|r| r.record.suite.as_str()).filter(|s| !s.is_empty()).collect();
     suites.sort_unstable();
     suites.dedup();
     let mut h = String::from("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>wattbench report</title>\n<style>\n");
@@ -199,10 +207,14 @@ mod tests {
 
     #[test]
     fn summary_escapes_and_marks_unmeasured() {
-        let doc = json!({"workload": "<w&>", "scenario": "s'", "device": "d", "precision": "p", "batch_size": 8,
-            "throughput_per_s": 12.0, "latency_ns": {"p50": 1.5e6}, "energy": {"method": "unmeasured"},
-            "verdict": {"valid": true, "failed_rules": []}});
-        let h = summary(&[Run { source: "x.json", doc: &doc, index: 0 }]);
+        let mut doc = crate::report::fixture_record();
+        (doc.workload, doc.scenario, doc.device, doc.precision) = ("<w&>".into(), "s'".into(), "d".into(), "p".into());
+        (doc.batch_size, doc.throughput_per_s, doc.latency_ns.p50) = (8, 12.0, 1_500_000);
+        doc.energy.method = crate::energy::EnergyMethod::Unmeasured;
+        doc.quality.passes = None;
+        doc.verdict.valid = true;
+        doc.verdict.failed_rules.clear();
+        let h = summary(&[Run::new("x.json", &doc, 0)]);
         assert!(h.contains("&lt;w&amp;&gt;") && h.contains("s&#39;") && !h.contains("<w&>"));
         assert!(h.contains(">unmeasured<") && h.contains("VALID") && h.contains("ungated") && h.contains(">1.5<"));
     }

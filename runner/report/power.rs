@@ -1,25 +1,22 @@
 //! Power trace: watts over seconds for each trial of a run (trials placed end to end
 //! with small gaps), with a dashed line at the mean idle power.
 
-use serde_json::Value;
-
+use crate::energy::EnergyMethod;
 use crate::report::svg::{esc, fmt_sig, nice_ticks, Chart};
-use crate::report::Run;
+use crate::report::{finite, Run};
+use crate::results::RunRecord;
 
 /// Each trial's `energy.power_trace_w`, shifted so trials follow one another on one
 /// time axis with a small gap: (trial number, [(seconds, watts)]). Empty traces are skipped.
-pub fn concat_traces(doc: &Value) -> Vec<(i64, Vec<(f64, f64)>)> {
-    let trials = doc.get("trials").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+pub fn concat_traces(record: &RunRecord) -> Vec<(i64, Vec<(f64, f64)>)> {
     let mut raw = Vec::new();
-    for (i, t) in trials.iter().enumerate() {
-        let n = t.get("trial").and_then(Value::as_i64).unwrap_or(i as i64);
+    for (i, t) in record.trials.iter().enumerate() {
+        let n = i64::try_from(t.trial).unwrap_or(i as i64);
         let pts: Vec<(f64, f64)> = t
-            .pointer("/energy/power_trace_w")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+            .energy
+            .power_trace_w
             .iter()
-            .filter_map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
+            .map(|&[s, w]| (s, w))
             .filter(|(s, w)| s.is_finite() && w.is_finite())
             .collect();
         if !pts.is_empty() {
@@ -43,16 +40,16 @@ pub fn concat_traces(doc: &Value) -> Vec<(i64, Vec<(f64, f64)>)> {
 }
 
 /// Mean of all trials' `idle_before.idle_w` / `idle_after.idle_w`, else `energy.idle_w`.
-pub fn mean_idle(doc: &Value) -> Option<f64> {
-    let trials = doc.get("trials").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
-    let vals: Vec<f64> = trials
+pub fn mean_idle(record: &RunRecord) -> Option<f64> {
+    let vals: Vec<f64> = record
+        .trials
         .iter()
-        .flat_map(|t| ["/idle_before/idle_w", "/idle_after/idle_w"].map(|p| t.pointer(p).and_then(Value::as_f64)))
+        .flat_map(|t| [&t.idle_before, &t.idle_after].map(|m| m.as_ref().map(|m| m.idle_w)))
         .flatten()
         .filter(|v| v.is_finite())
         .collect();
     if vals.is_empty() {
-        doc.pointer("/energy/idle_w").and_then(Value::as_f64).filter(|v| v.is_finite())
+        record.energy.idle_w.and_then(finite)
     } else {
         Some(vals.iter().sum::<f64>() / vals.len() as f64)
     }
@@ -86,22 +83,23 @@ fn plot(run: &Run, traces: &[(i64, Vec<(f64, f64)>)], idle: Option<f64>) -> Stri
 pub fn section(runs: &[Run]) -> String {
     let mut html = String::new();
     for run in runs {
-        html.push_str(&format!("<h3>{}</h3>\n", esc(&run.label())));
-        let method = run.doc.pointer("/energy/method").and_then(Value::as_str).unwrap_or("unmeasured");
-        if method == "unmeasured" {
+        html.push_str(&format!("<h3>{}</h3>\n", esc(run.label())));
+        let energy = &run.record.energy;
+        if energy.method == EnergyMethod::Unmeasured {
             let note = run.energy_note();
             let note = if note.is_empty() { "no note given" } else { note };
             html.push_str(&format!("<p class=\"notice\">energy unmeasured: {}</p>\n", esc(note)));
             continue;
         }
-        let traces = concat_traces(run.doc);
+        let method = energy.method.as_str();
+        let traces = concat_traces(run.record);
         if traces.is_empty() {
             html.push_str(&format!("<p class=\"notice\">no power trace recorded (method {})</p>\n", esc(method)));
             continue;
         }
-        let idle = mean_idle(run.doc);
+        let idle = mean_idle(run.record);
         html.push_str(&plot(run, &traces, idle));
-        let avg = run.num("/energy/avg_power_w").map_or("n/a".into(), |v| format!("{} W", fmt_sig(v, 3)));
+        let avg = energy.avg_power_w.and_then(finite).map_or("n/a".into(), |v| format!("{} W", fmt_sig(v, 3)));
         html.push_str(&format!(
             "<p class=\"caption\">method {} · {} trial(s) · average {} · dashed: idle {}</p>\n",
             esc(method),
@@ -116,15 +114,26 @@ pub fn section(runs: &[Run]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::energy::IdleMeasurement;
+
+    fn idle(idle_w: f64) -> Option<IdleMeasurement> {
+        Some(IdleMeasurement { idle_w, counter_period_s: None, counter_updates: 0, duration_s: 1.0 })
+    }
 
     #[test]
     fn traces_are_concatenated_in_order_with_gaps() {
-        let doc = json!({"trials": [
-            {"trial": 0, "energy": {"power_trace_w": [[0.0, 10.0], [1.0, 12.0]]}, "idle_before": {"idle_w": 4.0}, "idle_after": {"idle_w": 6.0}},
-            {"trial": 1, "energy": {"power_trace_w": []}},
-            {"trial": 2, "energy": {"power_trace_w": [[0.5, 11.0], [1.5, 13.0]]}, "idle_before": {"idle_w": 5.0}}
-        ]});
+        let mut doc = crate::report::fixture_record();
+        let trial = doc.trials[0].clone();
+        let with = |n: usize, trace: Vec<[f64; 2]>, before, after| {
+            let mut t = trial.clone();
+            (t.trial, t.energy.power_trace_w, t.idle_before, t.idle_after) = (n, trace, before, after);
+            t
+        };
+        doc.trials = vec![
+            with(0, vec![[0.0, 10.0], [1.0, 12.0]], idle(4.0), idle(6.0)),
+            with(1, vec![], None, None),
+            with(2, vec![[0.5, 11.0], [1.5, 13.0]], idle(5.0), None),
+        ];
         let t = concat_traces(&doc);
         assert_eq!(t.len(), 2);
         assert_eq!((t[0].0, t[1].0), (0, 2));
@@ -134,9 +143,10 @@ mod tests {
 
     #[test]
     fn unmeasured_run_gets_sentence() {
-        let doc = json!({"workload": "w", "scenario": "s", "device": "d", "precision": "p", "batch_size": 1,
-            "energy": {"method": "unmeasured", "note": "no <RAPL>"}});
-        let html = section(&[Run { source: "a", doc: &doc, index: 0 }]);
+        let mut doc = crate::report::fixture_record();
+        doc.energy.method = EnergyMethod::Unmeasured;
+        doc.energy.note = Some("no <RAPL>".into());
+        let html = section(&[Run::new("a", &doc, 0)]);
         assert!(html.contains("energy unmeasured: no &lt;RAPL&gt;") && !html.contains("<svg"));
     }
 }

@@ -8,16 +8,12 @@ use std::path::PathBuf;
 use crate::analysis::{qa_frontiers, LoadedResult, QaFrontier, QaStanding};
 use crate::report::svg::{esc, nice_ticks, Chart};
 use crate::report::Run;
-use crate::results::RunRecord;
 
-/// The runs that carry an answers section, read back as records (others are skipped).
+/// The runs that carry an answers section (others are skipped).
 fn loaded(runs: &[Run]) -> Vec<LoadedResult> {
     runs.iter()
-        .filter(|r| r.doc.get("answers").is_some_and(|a| a.is_object()))
-        .filter_map(|r| {
-            let record: RunRecord = serde_json::from_value(r.doc.clone()).ok()?;
-            Some(LoadedResult { path: PathBuf::from(r.source), record })
-        })
+        .filter(|r| r.record.answers.is_some())
+        .map(|r| LoadedResult { path: PathBuf::from(r.source), record: r.record.clone() })
         .collect()
 }
 
@@ -146,7 +142,7 @@ mod tests {
     use wattbench_suites::energy_qa::{score, QaSpec};
 
     /// The fixture run given the answers of an oracle that is right on every `every`-th question.
-    fn doc(every: usize, measured: bool) -> serde_json::Value {
+    fn doc(every: usize, measured: bool) -> crate::results::RunRecord {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/results/scripted/01-load-forecast-offline-cpu-f32-b4.json");
         let mut rec = load_file(&path).unwrap().record;
@@ -166,32 +162,26 @@ mod tests {
         rec.energy.j_per_inference = measured.then_some(2.0);
         rec.energy.j_per_inference_ci95 = measured.then_some([1.9, 2.1]);
         rec.answers = Some(AnswersRecord::new(s, &set.sha256, &rec.energy));
-        serde_json::to_value(&rec).unwrap()
+        rec
     }
 
     #[test]
     fn qa_section_plots_passing_measured_runs_and_lists_the_others() {
         let (oracle, random, cpu) = (doc(1, true), doc(20, true), doc(1, false));
-        let runs = [
-            Run { source: "oracle.json", doc: &oracle, index: 0 },
-            Run { source: "random.json", doc: &random, index: 1 },
-            Run { source: "cpu.json", doc: &cpu, index: 2 },
-        ];
+        let runs =
+            [Run::new("oracle.json", &oracle, 0), Run::new("random.json", &random, 1), Run::new("cpu.json", &cpu, 2)];
         assert!(has_answers(&runs));
         let html = section(&runs);
         let svg_end = html.find("</svg>").unwrap();
         assert_eq!(html[..svg_end].matches("data-run=").count(), 1, "only the passing measured run is placed");
         assert!(html.contains("frontier") && html.contains("fails its gate") && html.contains("unmeasured"), "{html}");
         assert!(html.contains("1.000 [1.000, 1.000]"));
-        let plain = serde_json::to_value(
-            load_file(
-                &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("tests/fixtures/results/scripted/01-load-forecast-offline-cpu-f32-b4.json"),
-            )
-            .unwrap()
-            .record,
+        let plain = load_file(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/results/scripted/01-load-forecast-offline-cpu-f32-b4.json"),
         )
-        .unwrap();
-        assert!(!has_answers(&[Run { source: "p", doc: &plain, index: 0 }]));
+        .unwrap()
+        .record;
+        assert!(!has_answers(&[Run::new("p", &plain, 0)]));
     }
 }

@@ -54,13 +54,28 @@ impl LatencySummary {
     }
 }
 
-/// Decodes the `hdr` field of a [`LatencySummary`] back into a histogram.
-/// The field comes from a file that may be hostile: see [`decode_histogram_bytes`].
+/// Why the `hdr` field of a [`LatencySummary`] could not be decoded.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HistogramError {
+    /// The text is not base64.
+    #[error("latency histogram is not base64: {0}")]
+    NotBase64(base64::DecodeError),
+    /// The bytes are not an HdrHistogram V2 encoding wattbench reads (see [`decode_histogram_bytes`]).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Decodes the `hdr` field of a [`LatencySummary`] back into a histogram:
+/// the one decoder of every reader (check, merge, the report). The field
+/// comes from a file that may be hostile: see [`decode_histogram_bytes`].
+pub fn decode_histogram_text(hdr: &str) -> Result<Histogram<u64>, HistogramError> {
+    let bytes = base64::engine::general_purpose::STANDARD.decode(hdr.trim()).map_err(HistogramError::NotBase64)?;
+    decode_histogram_bytes(&bytes).map_err(HistogramError::Invalid)
+}
+
+/// [`decode_histogram_text`] with its error as a one-line message.
 pub fn decode_histogram(hdr: &str) -> Result<Histogram<u64>, String> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(hdr.trim())
-        .map_err(|e| format!("latency histogram is not base64: {e}"))?;
-    decode_histogram_bytes(&bytes)
+    decode_histogram_text(hdr).map_err(|e| e.to_string())
 }
 
 const V2_COOKIE: u32 = 0x1c84_9313;

@@ -5,4 +5,4 @@
 mod latency;
 pub mod uncertainty;
 
-pub use latency::{decode_histogram, decode_histogram_bytes, LatencySummary};
+pub use latency::{decode_histogram, decode_histogram_bytes, decode_histogram_text, HistogramError, LatencySummary};

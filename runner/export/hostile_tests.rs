@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::*;
+use super::tests::{render_junit, render_markdown, render_rankings, render_table};
+use super::Format;
+use crate::analysis::*;
 use crate::energy::EnergyMethod;
 
 fn run(device: &str, workload: &str, throughput: f64) -> LoadedResult {
