@@ -91,3 +91,18 @@ fn terminal_output_strips_ansi_sequences_from_result_strings() {
     let report = compare(&[run("a", "w\u{1b}[31m", 100.0)], &[run("a", "w\u{1b}[31m", 100.0)], 0.05);
     assert!(!render_table(&report).contains('\u{1b}'));
 }
+
+#[test]
+fn a_question_set_hash_from_a_file_is_escaped_in_its_title() {
+    use super::{Exporter, Markdown, Text};
+    let hostile = QaFrontier {
+        question_set_sha256: "<img src=x>\u{1b}\u{7}".into(),
+        questions: 3,
+        runs: Vec::new(),
+        least_energy: Vec::new(),
+    };
+    let text = Text.export(std::slice::from_ref(&hostile)).unwrap();
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+    let md = Markdown.export(std::slice::from_ref(&hostile)).unwrap();
+    assert!(!md.contains("<img"), "{md}");
+}

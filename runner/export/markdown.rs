@@ -52,7 +52,7 @@ impl Exporter<[QaFrontier]> for Markdown {
             let _ = writeln!(
                 out,
                 "### {}\n\n{}\nLeast energy per correct answer among passing runs: {}\n",
-                question_set_title(f),
+                escape::markdown(&question_set_title(f)),
                 question_set_table(f).render_markdown(),
                 escape::markdown(&least_energy(f))
             );

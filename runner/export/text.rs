@@ -45,7 +45,7 @@ impl Exporter<[QaFrontier]> for Text {
             let _ = writeln!(
                 out,
                 "{}\n{}  least energy per correct answer among passing runs: {}\n",
-                question_set_title(f),
+                escape::terminal(&question_set_title(f)),
                 question_set_table(f).render(),
                 escape::terminal(&least_energy(f))
             );
