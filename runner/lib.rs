@@ -26,6 +26,7 @@ pub mod harness;
 pub mod report;
 pub mod results;
 pub mod scheduler;
+pub mod signing;
 pub mod stats;
 pub mod suite;
 pub mod table;

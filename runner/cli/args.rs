@@ -34,6 +34,10 @@ pub enum Command {
     Merge(MergeArgs),
     /// Recompute every derived figure of results from their raw data and name each field that disagrees.
     Check(CheckArgs),
+    /// Sign result files (ed25519, detached FILE.sig beside each) with a key from `keygen`.
+    Sign(SignArgs),
+    /// Create an ed25519 key pair for `sign`; prints the public key that `check --trust` takes.
+    Keygen(KeygenArgs),
     /// Write a self-contained HTML report with plots.
     Report(ReportArgs),
     /// Measure a device's peak compute, memory bandwidth and power once, for rooflines.
@@ -121,6 +125,30 @@ pub struct CheckArgs {
     /// Result files or folders.
     #[arg(required = true)]
     pub results: Vec<PathBuf>,
+    /// Require every file to be signed by one of these public keys (64 hex
+    /// digits, as `keygen` prints); repeatable. Without it, a signature
+    /// present is still verified.
+    #[arg(long = "trust", value_name = "PUBLIC_KEY")]
+    pub trust: Vec<String>,
+}
+
+/// `wattbench sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The private key file (`wattbench keygen --out FILE`).
+    #[arg(long)]
+    pub key: PathBuf,
+    /// Result files or folders; each must pass `check` before it is signed.
+    #[arg(required = true)]
+    pub results: Vec<PathBuf>,
+}
+
+/// `wattbench keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Where to write the private key (never replaces a file).
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// `wattbench report`.

@@ -7,9 +7,28 @@ use std::process::ExitCode;
 use super::args::CheckArgs;
 use crate::analysis::{load_file, result_files};
 use crate::check::{check_record, TOLERANCE};
+use crate::signing::{parse_public_key, verify_file, Verification};
+
+/// The signature of `file`, judged against the trusted keys (none: any
+/// valid signature, or none at all). `Err` is why the file fails.
+fn signature(file: &std::path::Path, trusted: &[String]) -> Result<String, String> {
+    match verify_file(file).map_err(|e| e.to_string())? {
+        Verification::Signed(key) if trusted.is_empty() || trusted.contains(&key) => {
+            Ok(format!(" (signed by {})", &key[..16]))
+        }
+        Verification::Signed(key) => Err(format!("signed by {}, a key not trusted (--trust)", &key[..16])),
+        Verification::Unsigned if trusted.is_empty() => Ok(String::new()),
+        Verification::Unsigned => Err("not signed (no .sig beside it), and --trust requires a signature".into()),
+    }
+}
 
 /// Checks every result named; exit code 1 when any file fails.
 pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let trusted = args
+        .trust
+        .iter()
+        .map(|k| parse_public_key(k).map(|b| crate::signing::encode_hex(&b)))
+        .collect::<Result<Vec<_>, _>>()?;
     let files = result_files(&args.results)?;
     let mut failed = 0usize;
     // Written through the guarded writer (a closed pipe ends the output, a
@@ -25,8 +44,12 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             }
             Ok(loaded) => {
                 let found = check_record(&loaded.record);
-                if found.is_empty() {
-                    let _ = writeln!(out, "ok   {shown}");
+                let signed = signature(file, &trusted);
+                if let Err(why) = &signed {
+                    failed += 1;
+                    let _ = writeln!(out, "FAIL {shown}: {}", crate::escape::terminal(why));
+                } else if found.is_empty() {
+                    let _ = writeln!(out, "ok   {shown}{}", signed.unwrap_or_default());
                 } else {
                     failed += 1;
                     let _ = writeln!(out, "FAIL {shown}: {} field(s) disagree with the raw data", found.len());

@@ -11,6 +11,7 @@ mod peer_cmd;
 mod run_cmd;
 mod run_progress;
 mod run_table;
+mod sign_cmd;
 
 mod report_cmd;
 mod train_cmd;
@@ -35,6 +36,8 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Compare(args) => analysis_cmd::compare_cmd(args),
         Command::Merge(args) => analysis_cmd::merge_cmd(args),
         Command::Check(args) => check_cmd::check(args),
+        Command::Sign(args) => sign_cmd::sign(args),
+        Command::Keygen(args) => sign_cmd::keygen(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Calibrate(args) => calibrate_cmd::calibrate(args),
         Command::PeerServe(args) => peer_cmd::peer_serve(args),

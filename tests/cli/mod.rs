@@ -18,5 +18,6 @@ mod malformed_suite;
 mod merge_checks;
 mod openai_server;
 mod run_results;
+mod signing;
 mod support;
 mod train_args;
