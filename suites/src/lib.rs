@@ -8,35 +8,32 @@
 
 #![warn(missing_docs)]
 
-pub mod dataset;
+pub mod catalog;
+pub mod data;
 pub mod dispatch_proxy;
 pub mod energy_qa;
-pub mod error;
 pub mod fault_detect;
-pub mod fingerprint;
 pub mod llm;
 pub mod load_forecast;
-pub mod manifests;
-pub mod metrics;
 pub mod mine_gas;
 pub mod nilm;
 pub mod noop;
 pub mod pv_forecast;
-pub mod reference;
-pub mod registry;
-pub mod regular_file;
-pub mod rng;
 pub mod seismic_facies;
 pub mod tensor_workload;
-pub mod training;
 pub mod transformer_temp;
 pub mod weights;
 pub mod workload;
 
+// The shared modules under their short paths (`crate::dataset`, `wattbench_suites::regular_file`, ...).
+pub use catalog::{manifests, reference, registry};
+pub use data::{dataset, fingerprint, regular_file, rng};
+pub use workload::{error, metrics, training};
+
 use std::path::{Path, PathBuf};
 
 pub use error::WorkloadError;
-pub use registry::{catalogue, prepare, train, validate_params};
+pub use registry::{catalogue, ids, prepare, train, validate_params};
 pub use training::{EpochReport, TrainCard, TrainOptions};
 pub use workload::{
     DataCard, GenerationTally, ModelCard, PreparedWorkload, Probe, QualityReport, WeightsSource, WorkloadInfo,

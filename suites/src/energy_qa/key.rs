@@ -2,44 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::parse::{parse_answer, ParsedAnswer};
-use super::units::convert;
-
-/// The sector a question belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Sector {
-    /// Grid operation: load, DC power flow, dispatch, line limits.
-    GridOperation,
-    /// Protection: fault type and fault current.
-    Protection,
-    /// Electricity: load profiles, per unit, three-phase power, transformers.
-    Electricity,
-    /// Renewables: clear-sky irradiance and PV output.
-    Renewables,
-    /// Coal: mine ventilation and energy units.
-    Coal,
-    /// Oil and gas: impedance, reflectivity, facies.
-    OilGas,
-}
-
-impl Sector {
-    /// Every sector, in report order.
-    pub const ALL: [Sector; 6] =
-        [Self::GridOperation, Self::Protection, Self::Electricity, Self::Renewables, Self::Coal, Self::OilGas];
-
-    /// A stable name, e.g. `grid-operation`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::GridOperation => "grid-operation",
-            Self::Protection => "protection",
-            Self::Electricity => "electricity",
-            Self::Renewables => "renewables",
-            Self::Coal => "coal",
-            Self::OilGas => "oil-gas",
-        }
-    }
-}
+pub use crate::workload::answers::Sector;
 
 /// Steps of reasoning a question needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -103,32 +66,6 @@ impl AnswerKey {
             }
             Self::Choice { correct, .. } => format!("Answer: {}", letter(*correct)),
             Self::Label { labels, correct } => format!("Answer: {}", labels[*correct]),
-        }
-    }
-
-    /// Judges an answer text (a model's whole output).
-    pub fn judge(&self, text: &str) -> Verdict {
-        match parse_answer(text, self) {
-            None => Verdict::Unparseable,
-            Some(parsed) => {
-                if self.accepts(&parsed) {
-                    Verdict::Correct
-                } else {
-                    Verdict::Wrong
-                }
-            }
-        }
-    }
-
-    fn accepts(&self, parsed: &ParsedAnswer) -> bool {
-        match (self, parsed) {
-            (Self::Number { value, unit, rel_tol, abs_tol }, ParsedAnswer::Number { value: v, unit: u }) => {
-                let Some(v) = convert(*v, u.as_deref(), unit) else { return false };
-                (v - value).abs() <= (rel_tol * value.abs()).max(*abs_tol)
-            }
-            (Self::Choice { correct, .. }, ParsedAnswer::Option(i)) => i == correct,
-            (Self::Label { correct, .. }, ParsedAnswer::Option(i)) => i == correct,
-            _ => false,
         }
     }
 }

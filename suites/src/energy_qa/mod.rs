@@ -17,6 +17,7 @@ mod electricity;
 mod format;
 mod gate;
 mod grid;
+mod judge;
 mod key;
 pub mod llm_engine;
 mod oil_gas;

@@ -2,65 +2,13 @@
 //! sector with percentile-bootstrap 95% intervals; the share of answers
 //! that could not be read; output tokens per correct answer.
 
-use serde::{Deserialize, Serialize};
-
 use super::key::{Question, Sector, Verdict};
 use crate::rng::SplitMix64;
 
 /// Resamples of the bootstrap.
 pub const BOOTSTRAP_RESAMPLES: usize = 1000;
 
-/// A 95% interval `[low, high]`.
-pub type Interval = [f64; 2];
-
-/// Accuracy of one sector.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SectorScore {
-    /// The sector.
-    pub sector: Sector,
-    /// Its questions.
-    pub questions: usize,
-    /// Answered correctly.
-    pub correct: usize,
-    /// Not readable in the stated format.
-    pub unparseable: usize,
-    /// correct / questions.
-    pub accuracy: f64,
-    /// Percentile-bootstrap 95% interval of the accuracy.
-    pub accuracy_ci95: Interval,
-}
-
-/// The score of a model's answers to a question set.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AnswerScore {
-    /// Questions asked.
-    pub questions: usize,
-    /// Answered correctly.
-    pub correct: usize,
-    /// Answered, wrongly.
-    pub wrong: usize,
-    /// No final answer could be read in the stated format (counted as not correct).
-    pub unparseable: usize,
-    /// correct / questions.
-    pub accuracy: f64,
-    /// Percentile-bootstrap 95% interval of the accuracy (questions resampled).
-    pub accuracy_ci95: Interval,
-    /// unparseable / questions.
-    pub unparseable_share: f64,
-    /// The accuracy uniform guessing would expect (1/options for choices and labels, 0 for numbers).
-    pub chance: f64,
-    /// Tokens the model generated over all answers.
-    pub output_tokens: u64,
-    /// output_tokens / correct; null when nothing was correct.
-    pub output_tokens_per_correct: Option<f64>,
-    /// Per sector, in [`Sector::ALL`] order (sectors without questions left out).
-    pub sectors: Vec<SectorScore>,
-    /// Every verdict in question order: `c` correct, `w` wrong, `u` unparseable
-    /// (so that every figure above can be recomputed from the file).
-    pub verdicts: String,
-    /// Seed of the bootstrap.
-    pub bootstrap_seed: u64,
-}
+pub use crate::workload::answers::{AnswerScore, Interval, SectorScore};
 
 /// Percentile-bootstrap 95% interval of the mean of 0/1 `hits`.
 fn bootstrap(hits: &[bool], seed: u64) -> Interval {

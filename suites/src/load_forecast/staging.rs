@@ -118,7 +118,13 @@ pub(crate) fn stage(p: &LoadForecastParams, ctx: &PrepareContext) -> Result<Stag
     let norm = windows::Normaliser::fit(&data.series, data.split.train.clone());
     let spec = windows::WindowSpec { input_len: p.input_len, horizon: p.horizon, stride: p.stride };
     let test = windows::make_windows(&data.series, data.split.test.clone(), &spec, &norm)?;
-    let baseline = windows::seasonal_naive(&data.series, data.split.test.clone(), &spec, &norm, data.season)?;
+    let baseline = crate::load_forecast::baseline::seasonal_naive(
+        &data.series,
+        data.split.test.clone(),
+        &spec,
+        &norm,
+        data.season,
+    )?;
     let test_len = data.split.test.len().saturating_sub(p.input_len + p.horizon);
     let perf_stride = (test_len / p.performance_samples).max(1);
     let perf_spec = windows::WindowSpec { stride: perf_stride, ..spec };

@@ -68,8 +68,13 @@ pub fn train<B: AutodiffBackend>(
     let train_set = windows::make_windows(&data.series, data.split.train.clone(), &spec(options.stride.max(1)), &norm)?;
     let val_set = windows::make_windows(&data.series, data.split.validation.clone(), &spec(p.stride), &norm)?;
     let test_set = windows::make_windows(&data.series, data.split.test.clone(), &spec(p.stride), &norm)?;
-    let test_baseline_pred =
-        windows::seasonal_naive(&data.series, data.split.test.clone(), &spec(p.stride), &norm, data.season)?;
+    let test_baseline_pred = crate::load_forecast::baseline::seasonal_naive(
+        &data.series,
+        data.split.test.clone(),
+        &spec(p.stride),
+        &norm,
+        data.season,
+    )?;
 
     B::seed(device, options.seed);
     let shape = forecaster_shape(p, &data.series);

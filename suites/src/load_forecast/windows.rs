@@ -1,14 +1,14 @@
 //! Supervised input/target windows over an hourly series.
 //!
-//! [`Split`], [`Normaliser`] and [`seasonal_naive`] are re-exported here from
-//! their own modules so that `windows::*` offers the whole data pipeline.
+//! [`Split`] and [`Normaliser`] are re-exported here from their own modules;
+//! the seasonal-naive baseline, which windows the series itself, is in
+//! `baseline`.
 
 use crate::load_forecast::series::{DataError, HourlySeries};
 use serde::{Deserialize, Serialize};
 use std::f32::consts::TAU;
 use std::ops::Range;
 
-pub use crate::load_forecast::baseline::seasonal_naive;
 pub use crate::load_forecast::normaliser::Normaliser;
 pub use crate::load_forecast::split::Split;
 

@@ -2,6 +2,11 @@
 //! LoadGen's system-under-test / sample-library split: the harness only ever
 //! asks a prepared workload to run samples by index, and to score itself.
 
+pub mod answers;
+pub mod error;
+pub mod metrics;
+pub mod training;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -191,7 +196,7 @@ pub trait PreparedWorkload {
     /// For question-answering workloads: the score of the last accuracy
     /// pass (accuracy per sector, unparseable share, output tokens per
     /// correct answer). `None` for other workloads, or before the pass.
-    fn answer_score(&self) -> Option<crate::energy_qa::AnswerScore> {
+    fn answer_score(&self) -> Option<answers::AnswerScore> {
         None
     }
     /// For comparisons with other engines: the inputs of `samples` exactly as

@@ -25,7 +25,7 @@ pub enum WorkloadError {
     },
     /// The data could not be generated or loaded.
     #[error(transparent)]
-    Data(#[from] crate::load_forecast::DataError),
+    Data(#[from] crate::data::DataError),
     /// A metric could not be computed.
     #[error(transparent)]
     Metric(#[from] crate::metrics::MetricError),

@@ -18,48 +18,48 @@ pub struct ReferenceWeights {
 pub const REFERENCE: &[ReferenceWeights] = &[
     ReferenceWeights {
         name: "load-forecast-quick",
-        mpk: include_bytes!("../weights/load-forecast-quick.mpk"),
-        card: include_str!("../weights/load-forecast-quick.json"),
+        mpk: include_bytes!("../../weights/load-forecast-quick.mpk"),
+        card: include_str!("../../weights/load-forecast-quick.json"),
     },
     ReferenceWeights {
         name: "fault-detect-quick",
-        mpk: include_bytes!("../weights/fault-detect-quick.mpk"),
-        card: include_str!("../weights/fault-detect-quick.json"),
+        mpk: include_bytes!("../../weights/fault-detect-quick.mpk"),
+        card: include_str!("../../weights/fault-detect-quick.json"),
     },
     ReferenceWeights {
         name: "transformer-temp-quick",
-        mpk: include_bytes!("../weights/transformer-temp-quick.mpk"),
-        card: include_str!("../weights/transformer-temp-quick.json"),
+        mpk: include_bytes!("../../weights/transformer-temp-quick.mpk"),
+        card: include_str!("../../weights/transformer-temp-quick.json"),
     },
     ReferenceWeights {
         name: "dispatch-proxy-quick",
-        mpk: include_bytes!("../weights/dispatch-proxy-quick.mpk"),
-        card: include_str!("../weights/dispatch-proxy-quick.json"),
+        mpk: include_bytes!("../../weights/dispatch-proxy-quick.mpk"),
+        card: include_str!("../../weights/dispatch-proxy-quick.json"),
     },
     ReferenceWeights {
         name: "seismic-facies-quick",
-        mpk: include_bytes!("../weights/seismic-facies-quick.mpk"),
-        card: include_str!("../weights/seismic-facies-quick.json"),
+        mpk: include_bytes!("../../weights/seismic-facies-quick.mpk"),
+        card: include_str!("../../weights/seismic-facies-quick.json"),
     },
     ReferenceWeights {
         name: "pv-forecast-quick",
-        mpk: include_bytes!("../weights/pv-forecast-quick.mpk"),
-        card: include_str!("../weights/pv-forecast-quick.json"),
+        mpk: include_bytes!("../../weights/pv-forecast-quick.mpk"),
+        card: include_str!("../../weights/pv-forecast-quick.json"),
     },
     ReferenceWeights {
         name: "nilm-quick",
-        mpk: include_bytes!("../weights/nilm-quick.mpk"),
-        card: include_str!("../weights/nilm-quick.json"),
+        mpk: include_bytes!("../../weights/nilm-quick.mpk"),
+        card: include_str!("../../weights/nilm-quick.json"),
     },
     ReferenceWeights {
         name: "mine-gas-quick",
-        mpk: include_bytes!("../weights/mine-gas-quick.mpk"),
-        card: include_str!("../weights/mine-gas-quick.json"),
+        mpk: include_bytes!("../../weights/mine-gas-quick.mpk"),
+        card: include_str!("../../weights/mine-gas-quick.json"),
     },
     ReferenceWeights {
         name: "transformer-temp-ett",
-        mpk: include_bytes!("../weights/transformer-temp-ett.mpk"),
-        card: include_str!("../weights/transformer-temp-ett.json"),
+        mpk: include_bytes!("../../weights/transformer-temp-ett.mpk"),
+        card: include_str!("../../weights/transformer-temp-ett.json"),
     },
 ];
 
