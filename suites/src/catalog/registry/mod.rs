@@ -4,6 +4,7 @@
 //! its folder plus one `tensor` line here; a workload outside the generic
 //! family adds a module to `custom.rs` with the same five items.
 
+#![allow(unused_parens)] // a tensor entry may be a path in parentheses, kept as written
 mod custom;
 
 use std::path::Path;
@@ -24,10 +25,11 @@ use crate::PrepareContext;
 
 /// Expands the list of workloads (in catalogue order) into [`ids`],
 /// [`catalogue`], [`validate_params`], [`prepare`] and [`train`]. A
-/// `tensor T` entry is a [`TensorSpec`] type; a `custom m` entry is a module
-/// of `custom.rs`.
+/// `tensor T` entry is a [`TensorSpec`] type (a name in scope, or a path in
+/// parentheses: `tensor (crate::my_workload::MyWorkload)`); a `custom m`
+/// entry is a module of `custom.rs`.
 macro_rules! workloads {
-    ($($kind:ident $entry:ident),* $(,)?) => {
+    ($($kind:ident $entry:tt),* $(,)?) => {
         /// Every workload id, in catalogue order.
         pub fn ids() -> Vec<&'static str> {
             vec![$(workloads!(@id $kind $entry)),*]
@@ -76,15 +78,15 @@ macro_rules! workloads {
             Err(unknown(id))
         }
     };
-    (@id tensor $t:ident) => { <$t as TensorSpec>::ID };
+    (@id tensor $t:tt) => { <$t as TensorSpec>::ID };
     (@id custom $m:ident) => { custom::$m::ID };
-    (@info tensor $t:ident) => { tensor_workload::info::<$t>() };
+    (@info tensor $t:tt) => { tensor_workload::info::<$t>() };
     (@info custom $m:ident) => { custom::$m::info() };
-    (@validate tensor $t:ident, $v:expr) => { validate_tensor::<$t>($v) };
+    (@validate tensor $t:tt, $v:expr) => { validate_tensor::<$t>($v) };
     (@validate custom $m:ident, $v:expr) => { custom::$m::validate($v) };
-    (@prepare tensor $t:ident, $b:ident, $v:expr, $c:expr, $d:expr) => { prepare_tensor::<$t, $b>($v, $c, $d) };
+    (@prepare tensor $t:tt, $b:ident, $v:expr, $c:expr, $d:expr) => { prepare_tensor::<$t, $b>($v, $c, $d) };
     (@prepare custom $m:ident, $b:ident, $v:expr, $c:expr, $d:expr) => { custom::$m::prepare::<$b>($v, $c, $d) };
-    (@train tensor $t:ident, $b:ident, $($a:expr),*) => { train_tensor::<$t, $b>($($a),*) };
+    (@train tensor $t:tt, $b:ident, $($a:expr),*) => { train_tensor::<$t, $b>($($a),*) };
     (@train custom $m:ident, $b:ident, $($a:expr),*) => { custom::$m::train::<$b>($($a),*) };
 }
 
