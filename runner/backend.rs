@@ -10,7 +10,7 @@ use burn::backend::{Autodiff, Cuda, Flex};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-use wattbench_suites::{EpochReport, PrepareContext, PreparedWorkload, TrainCard, TrainOptions, WorkloadError};
+use wattbench_workloads::{EpochReport, PrepareContext, PreparedWorkload, TrainCard, TrainOptions, WorkloadError};
 
 use crate::device::ResolvedDevice;
 
@@ -76,18 +76,20 @@ pub fn prepare(
         ResolvedDevice::Cpu => ctx,
     };
     match (device, precision) {
-        (ResolvedDevice::Cpu, Precision::F32) => wattbench_suites::prepare::<Flex>(workload, params, ctx, &FlexDevice),
+        (ResolvedDevice::Cpu, Precision::F32) => {
+            wattbench_workloads::prepare::<Flex>(workload, params, ctx, &FlexDevice)
+        }
         (ResolvedDevice::Cpu, other) => Err(WorkloadError::Execution(format!(
             "precision {other} is not supported on the CPU backend (flex) yet; use f32 there"
         ))),
         (ResolvedDevice::Cuda(i), Precision::F32) => {
-            wattbench_suites::prepare::<Cuda<f32>>(workload, params, ctx, &CudaDevice::new(i as usize))
+            wattbench_workloads::prepare::<Cuda<f32>>(workload, params, ctx, &CudaDevice::new(i as usize))
         }
         (ResolvedDevice::Cuda(i), Precision::F16) => {
-            wattbench_suites::prepare::<Cuda<half::f16>>(workload, params, ctx, &CudaDevice::new(i as usize))
+            wattbench_workloads::prepare::<Cuda<half::f16>>(workload, params, ctx, &CudaDevice::new(i as usize))
         }
         (ResolvedDevice::Cuda(i), Precision::Bf16) => {
-            wattbench_suites::prepare::<Cuda<half::bf16>>(workload, params, ctx, &CudaDevice::new(i as usize))
+            wattbench_workloads::prepare::<Cuda<half::bf16>>(workload, params, ctx, &CudaDevice::new(i as usize))
         }
     }
 }
@@ -105,9 +107,9 @@ pub fn train(
 ) -> Result<TrainCard, WorkloadError> {
     match device {
         ResolvedDevice::Cpu => {
-            wattbench_suites::train::<Autodiff<Flex>>(workload, params, ctx, &FlexDevice, options, out, progress)
+            wattbench_workloads::train::<Autodiff<Flex>>(workload, params, ctx, &FlexDevice, options, out, progress)
         }
-        ResolvedDevice::Cuda(i) => wattbench_suites::train::<Autodiff<Cuda<f32>>>(
+        ResolvedDevice::Cuda(i) => wattbench_workloads::train::<Autodiff<Cuda<f32>>>(
             workload,
             params,
             ctx,

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wattbench_suites::load_forecast::ett::parse_ett_str;
+use wattbench_workloads::load_forecast::ett::parse_ett_str;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

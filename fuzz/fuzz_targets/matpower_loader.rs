@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wattbench_suites::dispatch_proxy::matpower::Case;
+use wattbench_workloads::dispatch_proxy::matpower::Case;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

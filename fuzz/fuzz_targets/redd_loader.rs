@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use wattbench_suites::nilm::redd::{load_house, ReddOptions};
+use wattbench_workloads::nilm::redd::{load_house, ReddOptions};
 
 fn scratch() -> &'static std::path::Path {
     static DIR: OnceLock<std::path::PathBuf> = OnceLock::new();

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wattbench_suites::seismic_facies::segy::parse_segy;
+use wattbench_workloads::seismic_facies::segy::parse_segy;
 
 fuzz_target!(|data: &[u8]| {
     let _ = parse_segy(data);

@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use burn::backend::Flex;
 use libfuzzer_sys::fuzz_target;
-use wattbench_suites::fault_detect::model::{CnnShape, FaultCnn};
-use wattbench_suites::weights::{check_tensors, load_weights_bytes, model_tensors, tensor_entries, TensorEntry};
+use wattbench_workloads::fault_detect::model::{CnnShape, FaultCnn};
+use wattbench_workloads::weights::{check_tensors, load_weights_bytes, model_tensors, tensor_entries, TensorEntry};
 
 fn model() -> FaultCnn<Flex> {
     FaultCnn::new(&CnnShape { samples: 256, widths: [16, 32, 64] }, &Default::default())

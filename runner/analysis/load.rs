@@ -89,7 +89,7 @@ pub fn load_file(path: &Path) -> Result<LoadedResult, LoadError> {
         return Err(LoadError::Foreign { path: shown, reason });
     }
     // Only regular files, read no further than their size: never /dev/zero or a FIFO.
-    let text = wattbench_suites::regular_file::read_regular(path)
+    let text = wattbench_workloads::regular_file::read_regular(path)
         .map_err(|e| LoadError::Unreadable { path: shown.clone(), reason: e.to_string() })?;
     let record = parse_result(&text, &shown)?;
     Ok(LoadedResult { path: path.to_path_buf(), record })

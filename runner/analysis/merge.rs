@@ -42,7 +42,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
     if let [only] = group {
         // A configuration seen once (a shard of a plan) is returned as it is,
         // intervals and all: only where it came from is added.
-        let file = wattbench_suites::portable_path(&only.path.display().to_string());
+        let file = wattbench_workloads::portable_path(&only.path.display().to_string());
         out.shards = ShardSource::of(&file, &only.record);
         if out.merged_from.is_empty() {
             out.merged_from = vec![file];
@@ -51,7 +51,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
     }
     let mut hist = decode_histogram(&first.record.latency_ns.hdr)
         .map_err(|reason| MergeError::Histogram { file: first.path.display().to_string(), reason })?;
-    out.merged_from = vec![wattbench_suites::portable_path(&first.path.display().to_string())];
+    out.merged_from = vec![wattbench_workloads::portable_path(&first.path.display().to_string())];
     out.shards = ShardSource::of(&out.merged_from[0], &first.record);
     let same_method = group.iter().all(|r| r.record.energy.method == first.record.energy.method);
     for r in &group[1..] {
@@ -79,7 +79,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
                 rule: f.rule.clone(),
                 measured: f.measured.clone(),
                 bound: f.bound.clone(),
-                fix: format!("{}: {}", wattbench_suites::portable_path(&file), f.fix),
+                fix: format!("{}: {}", wattbench_workloads::portable_path(&file), f.fix),
             }));
         }
         out.generation = match (out.generation.take(), &rec.generation) {
@@ -93,7 +93,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
             (Some(a), Some(b)) => Some(a && b),
             (a, b) => a.or(b),
         };
-        let file = wattbench_suites::portable_path(&file);
+        let file = wattbench_workloads::portable_path(&file);
         out.shards.extend(ShardSource::of(&file, rec));
         out.merged_from.push(file);
     }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use wattbench_suites::energy_qa::AnswerScore;
+use wattbench_workloads::energy_qa::AnswerScore;
 
 use super::*;
 use crate::energy::EnergyMethod;

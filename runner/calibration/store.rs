@@ -83,7 +83,7 @@ pub fn save_calibration(dir: &Path, cal: &Calibration) -> std::io::Result<PathBu
 /// The calibration of `id` in `dir`, if one was stored (a damaged file is an error naming it).
 pub fn load_calibration(dir: &Path, id: &str) -> Result<Option<(PathBuf, Calibration)>, String> {
     let path = dir.join(file_name(id));
-    match wattbench_suites::regular_file::read_regular(&path) {
+    match wattbench_workloads::regular_file::read_regular(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("{}: {e}", path.display())),
         Ok(bytes) => serde_json::from_slice(&bytes)

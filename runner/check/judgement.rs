@@ -1,8 +1,8 @@
 //! The judgements: the quality gate from the reference cards built into
 //! this binary and the sha256 of the data, and the verdict from its rules.
 
-use wattbench_suites::reference;
-use wattbench_suites::tensor_workload::quality::{ACCURACY_FRACTION, ERROR_TOLERANCE};
+use wattbench_workloads::reference;
+use wattbench_workloads::tensor_workload::quality::{ACCURACY_FRACTION, ERROR_TOLERANCE};
 
 use super::{close, Findings};
 use crate::results::RunRecord;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use serde_json::json;
-use wattbench_suites::{catalogue, manifests};
+use wattbench_workloads::{catalogue, manifests};
 
 use super::args::ListArgs;
 use crate::suite::load_suite;

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{anyhow, bail, Context};
-use wattbench_suites::{PrepareContext, PreparedWorkload};
+use wattbench_workloads::{PrepareContext, PreparedWorkload};
 
 use super::args::PeerServeArgs;
 use crate::backend;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::bail;
-use wattbench_suites::PrepareContext;
+use wattbench_workloads::PrepareContext;
 
 use super::args::RunArgs;
 use super::run_progress::Progress;
@@ -85,7 +85,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 /// or after `--flag=`, reduced to its file name.
 fn portable_arg(arg: &str) -> String {
     match arg.split_once('=') {
-        Some((flag, value)) if flag.starts_with("--") => format!("{flag}={}", wattbench_suites::portable_path(value)),
-        _ => wattbench_suites::portable_path(arg),
+        Some((flag, value)) if flag.starts_with("--") => {
+            format!("{flag}={}", wattbench_workloads::portable_path(value))
+        }
+        _ => wattbench_workloads::portable_path(arg),
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use wattbench_suites::{PrepareContext, TrainOptions};
+use wattbench_workloads::{PrepareContext, TrainOptions};
 
 use super::args::TrainArgs;
 use crate::backend;
@@ -27,7 +27,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         Some(t) => serde_json::to_value(t.get_ref())?,
         None => serde_json::json!({}),
     };
-    wattbench_suites::validate_params(&args.workload, &params)?;
+    wattbench_workloads::validate_params(&args.workload, &params)?;
     let cuda = if args.device == DeviceSpec::Cpu { CudaStatus::Unavailable("not probed".into()) } else { probe_cuda() };
     let (device, notice) = resolve(args.device, &cuda).map_err(anyhow::Error::msg)?;
     if let Some(n) = notice {
@@ -45,7 +45,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("suites/weights").join(format!("{}-{}.mpk", args.workload, suite.manifest.name))
     });
-    if out.extension().and_then(|e| e.to_str()) != Some(wattbench_suites::weights::WEIGHTS_EXTENSION) {
+    if out.extension().and_then(|e| e.to_str()) != Some(wattbench_workloads::weights::WEIGHTS_EXTENSION) {
         anyhow::bail!("--out {} must end in .mpk: the weights are written to exactly that file", out.display());
     }
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -53,7 +53,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     }
     let ctx = PrepareContext { data_dir: args.data_dir.clone(), weights_dir: None, cuda_ordinal: None };
     eprintln!("training {} ({} params from {}) on {device}: {:?}", args.workload, params, suite.file, options);
-    let mut progress = |e: &wattbench_suites::EpochReport| {
+    let mut progress = |e: &wattbench_workloads::EpochReport| {
         eprintln!("epoch {:>3}  train loss {:.5}  validation metric {:.4}", e.epoch, e.train_loss, e.validation_metric);
     };
     let card = catch_panic(|| backend::train(&args.workload, &params, &ctx, device, &options, &out, &mut progress))

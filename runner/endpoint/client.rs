@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use wattbench_suites::llm::Tokenizer;
+use wattbench_workloads::llm::Tokenizer;
 
 use super::chunk::{parse_event, StreamEvent};
 use super::failure::{classify_transport, Failure, FailureKind};

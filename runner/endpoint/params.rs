@@ -3,7 +3,7 @@
 //! bound on failed requests. Checked when the suite is planned.
 
 use serde::{Deserialize, Serialize};
-use wattbench_suites::llm::LengthDistribution;
+use wattbench_workloads::llm::LengthDistribution;
 
 use super::slo_bounds::Slo;
 

@@ -3,8 +3,8 @@
 //! requests (a question set with checked answers, for instance) plugs in by
 //! implementing [`RequestSource`].
 
-use wattbench_suites::fingerprint::sha256_hex;
-use wattbench_suites::llm::{RequestGenerator, RequestMix, Tokenizer};
+use wattbench_workloads::fingerprint::sha256_hex;
+use wattbench_workloads::llm::{RequestGenerator, RequestMix, Tokenizer};
 
 /// One request as text, ready to send.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,7 +88,7 @@ impl RequestSource for PromptSetSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wattbench_suites::llm::LengthDistribution;
+    use wattbench_workloads::llm::LengthDistribution;
 
     #[test]
     fn prompt_set_requests_are_seeded_text_of_the_drawn_lengths() {

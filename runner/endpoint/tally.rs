@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use wattbench_suites::GenerationTally;
+use wattbench_workloads::GenerationTally;
 
 use super::client::{RequestRecord, TokenSource};
 use super::failure::FailureKind;

@@ -4,7 +4,7 @@
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use wattbench_suites::{DataCard, ModelCard, PreparedWorkload, QualityReport};
+use wattbench_workloads::{DataCard, ModelCard, PreparedWorkload, QualityReport};
 
 use super::workload_sut::WorkloadSut;
 use super::{Engine, EngineWindow};
@@ -54,7 +54,7 @@ impl Engine for InProcess {
         self.0.data_card()
     }
 
-    fn answer_score(&self) -> Option<wattbench_suites::energy_qa::AnswerScore> {
+    fn answer_score(&self) -> Option<wattbench_workloads::energy_qa::AnswerScore> {
         self.0.answer_score()
     }
 }

@@ -6,7 +6,7 @@
 
 use std::sync::atomic::AtomicBool;
 
-use wattbench_suites::{DataCard, GenerationTally, ModelCard, QualityReport};
+use wattbench_workloads::{DataCard, GenerationTally, ModelCard, QualityReport};
 
 use crate::endpoint::{EndpointSettings, EndpointTally};
 use crate::harness::{HarnessError, ScenarioOutcome, ScenarioSettings, WindowObserver};
@@ -58,7 +58,7 @@ pub trait Engine {
         None
     }
     /// A question set's score from the last accuracy pass (question-answering engines only).
-    fn answer_score(&self) -> Option<wattbench_suites::energy_qa::AnswerScore> {
+    fn answer_score(&self) -> Option<wattbench_workloads::energy_qa::AnswerScore> {
         None
     }
 }

@@ -1,6 +1,6 @@
 //! A prepared workload seen as the harness's system under test.
 
-use wattbench_suites::PreparedWorkload;
+use wattbench_workloads::PreparedWorkload;
 
 use crate::harness::{HarnessError, SystemUnderTest};
 

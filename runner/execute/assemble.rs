@@ -4,7 +4,7 @@
 use std::time::SystemTime;
 
 use hdrhistogram::Histogram;
-use wattbench_suites::{ModelCard, QualityReport, WeightsSource};
+use wattbench_workloads::{ModelCard, QualityReport, WeightsSource};
 
 use super::environment::Environment;
 use super::failure::RunFailure;
@@ -288,7 +288,7 @@ pub fn assemble(
             cpu_model: env.cpu.model.clone(),
             cpu_logical_cores: env.cpu.logical_cores,
             os: os_description(),
-            suite_file: wattbench_suites::portable_path(&env.suite.file),
+            suite_file: wattbench_workloads::portable_path(&env.suite.file),
             suite_sha256: env.suite.sha256.clone(),
             data_sha256: data.sha256.clone(),
             weights: match &model.weights {

@@ -9,7 +9,7 @@
 //! batch that passes may still fail in the backend (a one-line error for
 //! that run, where the backend reports it rather than aborting).
 
-use wattbench_suites::ModelCard;
+use wattbench_workloads::ModelCard;
 
 /// Bytes of one f32 value.
 const F32_BYTES: u64 = 4;
@@ -67,7 +67,7 @@ pub(crate) fn host_available_memory() -> Option<u64> {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
-    use wattbench_suites::WeightsSource;
+    use wattbench_workloads::WeightsSource;
 
     fn card(input: &[usize], output: &[usize]) -> ModelCard {
         ModelCard {

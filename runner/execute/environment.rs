@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use wattbench_suites::PrepareContext;
+use wattbench_workloads::PrepareContext;
 
 use crate::device::CpuInfo;
 use crate::energy::MeterChoice;

@@ -4,8 +4,8 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use wattbench_suites::rng::SplitMix64;
-use wattbench_suites::GenerationTally;
+use wattbench_workloads::rng::SplitMix64;
+use wattbench_workloads::GenerationTally;
 
 use super::environment::Environment;
 use super::failure::RunFailure;

@@ -1,6 +1,6 @@
 //! Seeded sample order: every sample once per pass, each pass shuffled.
 
-use wattbench_suites::rng::SplitMix64;
+use wattbench_workloads::rng::SplitMix64;
 
 /// An endless, reproducible stream of sample indices.
 #[derive(Clone, Debug)]

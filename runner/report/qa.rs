@@ -139,7 +139,7 @@ mod tests {
     use crate::analysis::load_file;
     use crate::energy::EnergyMethod;
     use crate::results::AnswersRecord;
-    use wattbench_suites::energy_qa::{score, QaSpec};
+    use wattbench_workloads::energy_qa::{score, QaSpec};
 
     /// The fixture run given the answers of an oracle that is right on every `every`-th question.
     fn doc(every: usize, measured: bool) -> crate::results::RunRecord {

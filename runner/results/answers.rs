@@ -2,7 +2,7 @@
 //! score, and the joules each correct answer cost.
 
 use serde::{Deserialize, Serialize};
-use wattbench_suites::energy_qa::AnswerScore;
+use wattbench_workloads::energy_qa::AnswerScore;
 
 use crate::energy::{EnergyMethod, EnergyReport};
 
@@ -62,7 +62,7 @@ impl AnswersRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wattbench_suites::energy_qa::{score, QaSpec};
+    use wattbench_workloads::energy_qa::{score, QaSpec};
 
     fn oracle_score(right_every: usize) -> AnswerScore {
         let set = QaSpec { questions: 40, ..QaSpec::default() }.questions().unwrap();

@@ -3,7 +3,7 @@
 
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
-use wattbench_suites::GenerationTally;
+use wattbench_workloads::GenerationTally;
 
 use crate::energy::EnergyReport;
 use crate::stats::{decode_histogram, LatencySummary};

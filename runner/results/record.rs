@@ -1,7 +1,7 @@
 //! The schema of one result file. Units are in field names.
 
 use serde::{Deserialize, Serialize};
-use wattbench_suites::{DataCard, ModelCard, QualityReport};
+use wattbench_workloads::{DataCard, ModelCard, QualityReport};
 
 use super::Provenance;
 use crate::device::DeviceState;

@@ -11,7 +11,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use wattbench_suites::PrepareContext;
+use wattbench_workloads::PrepareContext;
 
 pub use interrupt::install_interrupt;
 pub use observer::{RunObserver, Summary};

@@ -91,7 +91,7 @@ fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), SigningError> {
 
 /// Reads a private key written by [`generate_key`].
 pub fn load_key(path: &Path) -> Result<Ed25519KeyPair, SigningError> {
-    let bytes = wattbench_suites::regular_file::read_regular(path).map_err(|e| io(path, e))?;
+    let bytes = wattbench_workloads::regular_file::read_regular(path).map_err(|e| io(path, e))?;
     if bytes.len() as u64 > MAX_KEY_BYTES {
         return Err(SigningError::BadKey(path.display().to_string()));
     }
@@ -115,7 +115,7 @@ pub fn parse_public_key(text: &str) -> Result<Vec<u8>, SigningError> {
 
 /// Signs the bytes of `file` and writes `FILE.sig` beside it (atomically); returns its path.
 pub fn sign_file(pair: &Ed25519KeyPair, file: &Path) -> Result<PathBuf, SigningError> {
-    let bytes = wattbench_suites::regular_file::read_regular(file).map_err(|e| io(file, e))?;
+    let bytes = wattbench_workloads::regular_file::read_regular(file).map_err(|e| io(file, e))?;
     let sig = SigFile::new(&public_key_hex(pair), pair.sign(&bytes).as_ref(), &bytes);
     let path = sig_path(file);
     crate::atomic_file::write_text_atomic(&path, &sig.to_json()).map_err(|e| io(&path, e))?;
@@ -129,7 +129,7 @@ pub fn verify_file(file: &Path) -> Result<Verification, SigningError> {
         return Ok(Verification::Unsigned);
     }
     let sig = SigFile::read(&path)?;
-    let bytes = wattbench_suites::regular_file::read_regular(file).map_err(|e| io(file, e))?;
+    let bytes = wattbench_workloads::regular_file::read_regular(file).map_err(|e| io(file, e))?;
     let key = UnparsedPublicKey::new(&ED25519, sig.public_key_bytes());
     key.verify(&bytes, sig.signature_bytes()).map_err(|_| SigningError::Mismatch(file.display().to_string()))?;
     Ok(Verification::Signed(sig.public_key.clone()))

@@ -42,7 +42,7 @@ impl SigFile {
             algorithm: "ed25519".into(),
             public_key: public_key.into(),
             signature: encode_hex(signature),
-            file_sha256: wattbench_suites::fingerprint::sha256_hex(bytes),
+            file_sha256: wattbench_workloads::fingerprint::sha256_hex(bytes),
             key: decode_hex(public_key).unwrap_or_default(),
             sig: signature.to_vec(),
         }
@@ -60,7 +60,7 @@ impl SigFile {
         if meta.len() > MAX_SIG_BYTES {
             return Err(bad("larger than a signature"));
         }
-        let bytes = wattbench_suites::regular_file::read_regular(path).map_err(|e| bad(&e.to_string()))?;
+        let bytes = wattbench_workloads::regular_file::read_regular(path).map_err(|e| bad(&e.to_string()))?;
         let mut sig: SigFile = serde_json::from_slice(&bytes).map_err(|e| bad(&e.to_string()))?;
         if sig.algorithm != "ed25519" {
             return Err(bad("algorithm is not ed25519"));

@@ -99,7 +99,7 @@ mod tests {
             for task in *tasks {
                 let mut p = json!({});
                 choose_engine(task, Some(engine), &mut p).unwrap();
-                wattbench_suites::validate_params(task, &p).unwrap_or_else(|e| panic!("{task} {engine}: {e}"));
+                wattbench_workloads::validate_params(task, &p).unwrap_or_else(|e| panic!("{task} {engine}: {e}"));
             }
         }
     }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
-use wattbench_suites::manifests;
+use wattbench_workloads::manifests;
 
 use super::{Manifest, SuiteError};
 
@@ -25,7 +25,7 @@ pub struct SuiteSource {
 pub fn load_suite(name_or_path: &str) -> Result<SuiteSource, SuiteError> {
     let looks_like_path = name_or_path.ends_with(".toml") || name_or_path.contains('/');
     let (file, text) = if looks_like_path || Path::new(name_or_path).is_file() {
-        let text = wattbench_suites::regular_file::read_regular_to_string(Path::new(name_or_path))
+        let text = wattbench_workloads::regular_file::read_regular_to_string(Path::new(name_or_path))
             .map_err(|e| SuiteError::Unreadable { file: name_or_path.into(), reason: e.to_string() })?;
         (name_or_path.to_string(), text)
     } else if let Some(builtin) = manifests::builtin(name_or_path) {

@@ -151,7 +151,7 @@ fn params_json(entry: &RunEntry, ctx: &Ctx<'_>) -> Result<(serde_json::Value, St
             Err(e) => ctx.err(span, e.to_string()),
         };
     }
-    match wattbench_suites::validate_params(id, &value) {
+    match wattbench_workloads::validate_params(id, &value) {
         Ok(()) => Ok((value, engine)),
         Err(e) => ctx.err(span, e.to_string()),
     }
@@ -168,8 +168,8 @@ pub fn plan(src: &SuiteSource, cli: &PlanOverrides) -> Result<Vec<PlannedRun>, S
     let mut runs = Vec::new();
     for entry in &src.manifest.run {
         let id = entry.workload.get_ref();
-        if !wattbench_suites::ids().contains(&id.as_str()) {
-            let known = wattbench_suites::ids().join(", ");
+        if !wattbench_workloads::ids().contains(&id.as_str()) {
+            let known = wattbench_workloads::ids().join(", ");
             return ctx.err(entry.workload.span(), format!("unknown workload `{id}` (known: {known})"));
         }
         let (params, engine) = params_json(entry, &ctx)?;
@@ -309,7 +309,7 @@ mod tests {
     fn unknown_workload_is_located() {
         let text = format!("{HEAD}[[run]]\nworkload = \"load-forcast\"\nscenarios = [\"offline\"]\n");
         let err = plan(&source(&text), &PlanOverrides::default()).unwrap_err().to_string();
-        let known = wattbench_suites::ids().join(", ");
+        let known = wattbench_workloads::ids().join(", ");
         assert_eq!(err, format!("t.toml:5:12: field `workload`: unknown workload `load-forcast` (known: {known})"));
     }
 

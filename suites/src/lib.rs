@@ -1,4 +1,4 @@
-//! wattbench-suites: the energy-sector workloads that wattbench runs.
+//! wattbench-workloads: the energy-sector workloads that wattbench runs.
 
 //!
 //! Each workload is a Burn model generic over the backend, a deterministic
@@ -25,7 +25,7 @@ pub mod transformer_temp;
 pub mod weights;
 pub mod workload;
 
-// The shared modules under their short paths (`crate::dataset`, `wattbench_suites::regular_file`, ...).
+// The shared modules under their short paths (`crate::dataset`, `wattbench_workloads::regular_file`, ...).
 pub use catalog::{manifests, reference, registry};
 pub use data::{dataset, fingerprint, regular_file, rng};
 pub use workload::{error, metrics, training};

@@ -11,7 +11,7 @@ fn list_shows_workloads_and_suites() {
     assert!(out.contains("load-forecast") && out.contains("electricity") && out.contains("LSTM"), "{out}");
     assert!(out.lines().any(|l| l.starts_with("quick ")), "{out}");
     // Every workload of the one registration list is listed.
-    for id in wattbench_suites::ids() {
+    for id in wattbench_workloads::ids() {
         assert!(out.lines().any(|l| l.starts_with(&format!("{id} "))), "{id} listed: {out}");
     }
     for suite in ["standard", "electricity", "renewables", "grid", "demand-side", "oil-gas", "coal", "llm"] {

@@ -29,7 +29,7 @@ fn unknown_field_is_named_with_its_line() {
 fn unknown_workload_is_named_with_the_known_ones() {
     let o = run_suite("name = \"b\"\n[[run]]\nworkload = \"load-forcast\"\nscenarios = [\"offline\"]\n");
     let e = error_line(&o);
-    let known = wattbench_suites::ids().join(", ");
+    let known = wattbench_workloads::ids().join(", ");
     assert_eq!(e, format!("error: bad.toml:3:12: field `workload`: unknown workload `load-forcast` (known: {known})"));
 }
 

@@ -1,7 +1,7 @@
 //! Percentile bootstrap confidence intervals for the mean, driven by a
 //! seeded splitmix64 generator so results are reproducible.
 
-use wattbench_suites::rng::SplitMix64;
+use wattbench_workloads::rng::SplitMix64;
 
 use crate::stats::uncertainty::{check_finite, in_unit_open, mean, StatsError};
 

@@ -1,7 +1,7 @@
 //! Seeded Poisson arrival schedules for the server scenario.
 
 use crate::stats::uncertainty::StatsError;
-use wattbench_suites::rng::SplitMix64;
+use wattbench_workloads::rng::SplitMix64;
 
 /// Arrival offsets in nanoseconds (from time 0) of `count` queries of a
 /// Poisson process with `rate_per_s` arrivals per second.
