@@ -21,10 +21,7 @@ wattbench_ci_llm_server() {
   local root cache dir site started py="" log
   started=$(date +%s)
   root="$(pwd)"
-  cache="${WATTBENCH_CI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wattbench}"
-  dir="$cache/llm-server-xllamacpp-$xllamacpp_version"
-  site="$dir/site"
-  log="$dir/pip.log"
+  cache="${WATTBENCH_CI_CACHE:-${XDG_CACHE_HOME:-${HOME:-$root/target}/.cache}/wattbench}"
   for c in python3 python; do
     if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
       py="$(command -v "$c")"
@@ -35,6 +32,10 @@ wattbench_ci_llm_server() {
     echo "note: real LLM server test: no python3 >= 3.10 to install llama.cpp's server (xllamacpp); the test will say it skipped"
     return 0
   fi
+  # numpy (for gguf) is built per Python version: one folder per version.
+  dir="$cache/llm-server-xllamacpp-$xllamacpp_version-py$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  site="$dir/site"
+  log="$dir/pip.log"
   if ! mkdir -p "$dir"; then
     echo "note: real LLM server test: cannot create $dir; the test will say it skipped"
     return 0
@@ -60,7 +61,10 @@ wattbench_ci_llm_server() {
     fi
     touch "$site/.complete"
   fi
-  cp "$root/scripts/ci/llm-server/serve.py" "$root/scripts/ci/llm-server/tiny_gguf.py" "$dir/" || return 0
+  local f
+  for f in serve.py tiny_gguf.py; do
+    cmp -s "$root/scripts/ci/llm-server/$f" "$dir/$f" || cp "$root/scripts/ci/llm-server/$f" "$dir/$f" || return 0
+  done
   if [ ! -s "$dir/tiny-llama.gguf" ] || [ "$dir/tiny_gguf.py" -nt "$dir/tiny-llama.gguf" ]; then
     if ! PYTHONPATH="$site" timeout 120 "$py" "$dir/tiny_gguf.py" "$dir/tiny-llama.gguf.part" >"$dir/model.log" 2>&1 ||
       ! mv "$dir/tiny-llama.gguf.part" "$dir/tiny-llama.gguf"; then
