@@ -22,6 +22,8 @@ use super::sse::SseParser;
 const MAX_LINE: usize = 1 << 20;
 /// The most bytes of an error response kept for its message.
 const MAX_ERROR_BODY: usize = 4096;
+/// How often a request is sent again after its connection closed before any answer.
+const RESENDS: usize = 4;
 
 /// Where a request's token counts came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -190,14 +192,21 @@ impl EndpointClient {
             let kind = classify_transport(&e, e.is_connect(), e.is_timeout());
             Failure::new(kind, error_chain(&e))
         };
-        let mut resp = self
-            .http
-            .post(self.url.clone())
-            .headers(self.headers.clone())
-            .body(req.body.clone())
-            .send()
-            .await
-            .map_err(transport)?;
+        let send = || self.http.post(self.url.clone()).headers(self.headers.clone()).body(req.body.clone()).send();
+        // A kept-alive connection that the server closed without saying so
+        // (llama.cpp's server does so after every streamed answer while
+        // announcing keep-alive) fails the next request before any byte of
+        // answer: the server never read it, so it is sent once more on a new
+        // connection (a few times at most: other idle connections in the pool
+        // may be closed too). Its time still counts from the scheduled time.
+        let mut sent = send().await;
+        for _ in 0..RESENDS {
+            match &sent {
+                Err(e) if closed_before_any_answer(e) => sent = send().await,
+                _ => break,
+            }
+        }
+        let mut resp = sent.map_err(transport)?;
         let status = resp.status();
         if !status.is_success() {
             let mut body = Vec::new();
@@ -314,6 +323,12 @@ struct StreamState {
     usage: Option<(u64, u64)>,
     error: Option<String>,
     text: String,
+}
+
+/// Whether sending failed because the connection closed before any byte of
+/// the answer came (not a refused or timed-out connection).
+fn closed_before_any_answer(e: &reqwest::Error) -> bool {
+    !e.is_connect() && !e.is_timeout() && error_chain(e).contains("connection closed before message completed")
 }
 
 /// An error and its sources on one line.
