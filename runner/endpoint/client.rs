@@ -22,8 +22,6 @@ use super::sse::SseParser;
 const MAX_LINE: usize = 1 << 20;
 /// The most bytes of an error response kept for its message.
 const MAX_ERROR_BODY: usize = 4096;
-/// How often a request is sent again after its connection closed before any answer.
-const RESENDS: usize = 4;
 
 /// Where a request's token counts came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -88,6 +86,8 @@ pub struct RequestRecord {
 /// A streaming client of one endpoint.
 pub struct EndpointClient {
     http: reqwest::Client,
+    /// A client that keeps no connection: a resend always opens a new one.
+    fresh: reqwest::Client,
     url: reqwest::Url,
     headers: HeaderMap,
     timeout: Duration,
@@ -136,13 +136,16 @@ impl EndpointClient {
             secret = Some(key).filter(|k| !k.is_empty());
         }
         let timeout = Duration::from_secs_f64(p.timeout_s);
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeout)
-            .pool_max_idle_per_host(usize::MAX)
-            .tcp_nodelay(true)
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Self { http, url, headers, timeout, tokenizer, secret })
+        let build = |idle: usize| {
+            reqwest::Client::builder()
+                .connect_timeout(timeout)
+                .pool_max_idle_per_host(idle)
+                .tcp_nodelay(true)
+                .build()
+                .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        };
+        let (http, fresh) = (build(usize::MAX)?, build(0)?);
+        Ok(Self { http, fresh, url, headers, timeout, tokenizer, secret })
     }
 
     /// Removes the API key from a message that might echo it.
@@ -192,21 +195,19 @@ impl EndpointClient {
             let kind = classify_transport(&e, e.is_connect(), e.is_timeout());
             Failure::new(kind, error_chain(&e))
         };
-        let send = || self.http.post(self.url.clone()).headers(self.headers.clone()).body(req.body.clone()).send();
+        let send = |http: &reqwest::Client| {
+            http.post(self.url.clone()).headers(self.headers.clone()).body(req.body.clone()).send()
+        };
         // A kept-alive connection that the server closed without saying so
         // (llama.cpp's server does so after every streamed answer while
         // announcing keep-alive) fails the next request before any byte of
-        // answer: the server never read it, so it is sent once more on a new
-        // connection (a few times at most: other idle connections in the pool
-        // may be closed too). Its time still counts from the scheduled time.
-        let mut sent = send().await;
-        for _ in 0..RESENDS {
-            match &sent {
-                Err(e) if closed_before_any_answer(e) => sent = send().await,
-                _ => break,
-            }
-        }
-        let mut resp = sent.map_err(transport)?;
+        // answer: the server closed instead of answering, so it is sent once
+        // more, on a new connection. Its time still counts from the scheduled
+        // time.
+        let mut resp = match send(&self.http).await {
+            Err(e) if closed_before_any_answer(&e) => send(&self.fresh).await.map_err(transport)?,
+            other => other.map_err(transport)?,
+        };
         let status = resp.status();
         if !status.is_success() {
             let mut body = Vec::new();

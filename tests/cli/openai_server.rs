@@ -206,5 +206,12 @@ async fn serve(mut socket: TcpStream, b: &Behaviour) -> std::io::Result<()> {
     }
     event(&mut socket, "[DONE]").await?;
     socket.write_all(b"0\r\n\r\n").await?;
+    if let Fault::CloseUnannounced = b.fault {
+        // A moment later, whatever the client sent meanwhile is read and
+        // left unanswered, and the connection closes.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let mut unread = [0u8; 8192];
+        while matches!(socket.try_read(&mut unread), Ok(n) if n > 0) {}
+    }
     socket.shutdown().await
 }

@@ -67,7 +67,7 @@ fn start(server: &Path, model: &Path, dir: &Path) -> RealServer {
         let out = std::fs::File::create(&log).unwrap();
         let child = Command::new(server)
             .args(["--model", &model.to_string_lossy(), "--host", "127.0.0.1", "--port", &port.to_string()])
-            .args(["--parallel", "4", "--threads", "2", "--alias", MODEL, "--lifetime-s", "300"])
+            .args(["--parallel", "4", "--threads", "1", "--alias", MODEL, "--lifetime-s", "300"])
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())
             .stderr(out)
