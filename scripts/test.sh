@@ -15,6 +15,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 . scripts/ci/cuda-kernels.sh   # NVRTC and ptxas for the CUDA kernel compile check
+. scripts/ci/llm-server.sh     # llama.cpp's server (PyPI xllamacpp) and a tiny GGUF for tests/cli/real_server.rs
 bash scripts/ci/slurm.sh # a real Slurm cluster on localhost runs the job-array script (or says why it skipped)
 scripts/ci/fuzz.sh  # bounded cargo-fuzz run of every target; skips with the reason where no nightly/cargo-fuzz
 exec cargo test --workspace --locked

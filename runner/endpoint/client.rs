@@ -86,6 +86,8 @@ pub struct RequestRecord {
 /// A streaming client of one endpoint.
 pub struct EndpointClient {
     http: reqwest::Client,
+    /// A client that keeps no connection: a resend always opens a new one.
+    fresh: reqwest::Client,
     url: reqwest::Url,
     headers: HeaderMap,
     timeout: Duration,
@@ -134,13 +136,16 @@ impl EndpointClient {
             secret = Some(key).filter(|k| !k.is_empty());
         }
         let timeout = Duration::from_secs_f64(p.timeout_s);
-        let http = reqwest::Client::builder()
-            .connect_timeout(timeout)
-            .pool_max_idle_per_host(usize::MAX)
-            .tcp_nodelay(true)
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Self { http, url, headers, timeout, tokenizer, secret })
+        let build = |idle: usize| {
+            reqwest::Client::builder()
+                .connect_timeout(timeout)
+                .pool_max_idle_per_host(idle)
+                .tcp_nodelay(true)
+                .build()
+                .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        };
+        let (http, fresh) = (build(usize::MAX)?, build(0)?);
+        Ok(Self { http, fresh, url, headers, timeout, tokenizer, secret })
     }
 
     /// Removes the API key from a message that might echo it.
@@ -190,14 +195,19 @@ impl EndpointClient {
             let kind = classify_transport(&e, e.is_connect(), e.is_timeout());
             Failure::new(kind, error_chain(&e))
         };
-        let mut resp = self
-            .http
-            .post(self.url.clone())
-            .headers(self.headers.clone())
-            .body(req.body.clone())
-            .send()
-            .await
-            .map_err(transport)?;
+        let send = |http: &reqwest::Client| {
+            http.post(self.url.clone()).headers(self.headers.clone()).body(req.body.clone()).send()
+        };
+        // A kept-alive connection that the server closed without saying so
+        // (llama.cpp's server does so after every streamed answer while
+        // announcing keep-alive) fails the next request before any byte of
+        // answer: the server closed instead of answering, so it is sent once
+        // more, on a new connection. Its time still counts from the scheduled
+        // time.
+        let mut resp = match send(&self.http).await {
+            Err(e) if closed_before_any_answer(&e) => send(&self.fresh).await.map_err(transport)?,
+            other => other.map_err(transport)?,
+        };
         let status = resp.status();
         if !status.is_success() {
             let mut body = Vec::new();
@@ -314,6 +324,12 @@ struct StreamState {
     usage: Option<(u64, u64)>,
     error: Option<String>,
     text: String,
+}
+
+/// Whether sending failed because the connection closed before any byte of
+/// the answer came (not a refused or timed-out connection).
+fn closed_before_any_answer(e: &reqwest::Error) -> bool {
+    !e.is_connect() && !e.is_timeout() && error_chain(e).contains("connection closed before message completed")
 }
 
 /// An error and its sources on one line.

@@ -243,6 +243,21 @@ fn a_stalled_server_ends_each_request_as_a_timeout() {
 }
 
 #[test]
+fn a_kept_alive_connection_closed_without_notice_costs_no_request() {
+    // As llama.cpp's server does: keep-alive announced, the connection closed
+    // after each answer. The next request on it never reached the server and
+    // is sent again on a new connection, so none fails.
+    let server = start(Behaviour { fault: Fault::CloseUnannounced, ..Default::default() }, 10_000);
+    let text = suite(&server.base_url(), "offline", "", "").replace("min_queries = 12", "min_queries = 200");
+    let (o, doc) = run_suite(&text, &[], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = &doc["endpoint"];
+    assert!(count(&e["requests_completed"]) >= 200, "{e}");
+    assert_eq!(count(&e["requests_failed"]), 0, "{e}");
+    assert_eq!(doc["verdict"]["valid"], true, "{}", doc["verdict"]);
+}
+
+#[test]
 fn a_few_failures_under_the_stated_fraction_stay_valid() {
     // Every request fails with 429, but the suite tolerates all of them: the count is kept, the run is VALID.
     let server = start(Behaviour { fault: Fault::Status(429), ..Default::default() }, 10_000);

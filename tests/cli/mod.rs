@@ -17,6 +17,7 @@ mod llm;
 mod malformed_suite;
 mod merge_checks;
 mod openai_server;
+mod real_server;
 mod run_results;
 mod signing;
 mod support;

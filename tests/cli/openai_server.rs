@@ -27,6 +27,9 @@ pub enum Fault {
     Malformed,
     /// Headers and one chunk, then nothing for a minute.
     Stall,
+    /// A complete stream whose headers announce keep-alive, then the
+    /// connection closes without notice (as llama.cpp's server does).
+    CloseUnannounced,
 }
 
 /// How the server behaves.
@@ -165,9 +168,14 @@ async fn serve(mut socket: TcpStream, b: &Behaviour) -> std::io::Result<()> {
         return error(&mut socket, s, "injected failure").await;
     }
     let max_tokens = body["max_tokens"].as_u64().unwrap_or(16).clamp(1, 4096) as usize;
+    let connection = match b.fault {
+        Fault::CloseUnannounced => "Keep-Alive: timeout=5, max=100",
+        _ => "Connection: close",
+    };
     socket
         .write_all(
-            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+            format!("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n{connection}\r\n\r\n")
+                .as_bytes(),
         )
         .await?;
     tokio::time::sleep(b.first_token_delay).await;
@@ -198,5 +206,12 @@ async fn serve(mut socket: TcpStream, b: &Behaviour) -> std::io::Result<()> {
     }
     event(&mut socket, "[DONE]").await?;
     socket.write_all(b"0\r\n\r\n").await?;
+    if let Fault::CloseUnannounced = b.fault {
+        // A moment later, whatever the client sent meanwhile is read and
+        // left unanswered, and the connection closes.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let mut unread = [0u8; 8192];
+        while matches!(socket.try_read(&mut unread), Ok(n) if n > 0) {}
+    }
     socket.shutdown().await
 }
