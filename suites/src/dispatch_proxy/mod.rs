@@ -49,6 +49,12 @@ pub fn case(p: &DispatchProxyParams, ctx: &PrepareContext) -> Result<(Case, Stri
 
 /// Sizes of the case: buses (inputs) and target generators (outputs), as
 /// learnt from the data, else read from a built-in case.
+/// The model's sizes for parameters `p`.
+fn mlp_config(p: &DispatchProxyParams) -> model::DispatchMlpConfig {
+    let (buses, generators) = sizes(p);
+    model::DispatchMlpConfig { buses, width: p.width, depth: p.depth, generators }
+}
+
 fn sizes(p: &DispatchProxyParams) -> (usize, usize) {
     if let Some(sizes) = p.sizes {
         return sizes;
@@ -90,17 +96,12 @@ impl TensorSpec for DispatchProxy {
         p.sizes = Some((data.input_len(), data.targets.per_sample()));
     }
     fn init<B: Backend>(p: &Self::Params, device: &B::Device) -> Self::Model<B> {
-        let (buses, gens) = sizes(p);
-        DispatchMlp::new(buses, p.width, p.depth, gens, device)
+        mlp_config(p).init(device)
     }
     fn shape(p: &Self::Params) -> ModelShape {
         let (buses, gens) = sizes(p);
         let arch = [("buses", buses), ("generators", gens), ("width", p.width), ("depth", p.depth)];
-        ModelShape::with_sizes(
-            model::parameters(buses, p.width, p.depth, gens),
-            model::flops_per_sample(buses, p.width, p.depth, gens),
-            &arch,
-        )
+        ModelShape::with_sizes(mlp_config(p).parameters(), mlp_config(p).flops_per_sample(), &arch)
     }
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Mae { scale: 100.0, unit: "pct_pmax" }

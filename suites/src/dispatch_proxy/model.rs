@@ -25,6 +25,37 @@ impl<B: Backend> DispatchMlp<B> {
     }
 }
 
+/// The MLP's sizes: it builds the network ([`DispatchMlpConfig::init`]) and
+/// counts its parameters and FLOPs from the same numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DispatchMlpConfig {
+    /// Buses (inputs: one load each).
+    pub buses: usize,
+    /// Units of every hidden layer.
+    pub width: usize,
+    /// Hidden layers.
+    pub depth: usize,
+    /// Dispatchable generators (outputs).
+    pub generators: usize,
+}
+
+impl DispatchMlpConfig {
+    /// A randomly initialised network (seed the backend first).
+    pub fn init<B: Backend>(&self, device: &B::Device) -> DispatchMlp<B> {
+        DispatchMlp::new(self.buses, self.width, self.depth, self.generators, device)
+    }
+
+    /// Trainable parameters.
+    pub fn parameters(&self) -> u64 {
+        parameters(self.buses, self.width, self.depth, self.generators)
+    }
+
+    /// FLOPs of one sample's forward pass.
+    pub fn flops_per_sample(&self) -> u64 {
+        flops_per_sample(self.buses, self.width, self.depth, self.generators)
+    }
+}
+
 impl<B: Backend> Net<B> for DispatchMlp<B> {
     /// `[batch, 1, buses]` in, `[batch, generators]` out, each in `(0, 1)`.
     fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {

@@ -67,6 +67,11 @@ impl MineGasParams {
     }
 }
 
+/// The model's sizes for parameters `p`.
+fn gru_config(p: &MineGasParams) -> model::GruForecasterConfig {
+    model::GruForecasterConfig { inputs: generator::CHANNELS, hidden: p.hidden, layers: p.layers, horizon: p.horizon }
+}
+
 /// The mine-gas workload.
 pub struct MineGas;
 
@@ -98,15 +103,11 @@ impl TensorSpec for MineGas {
         Ok((d, format!("synthetic longwall face sensors (8 channels, 1 min), seed {seed}, {n} windows")))
     }
     fn init<B: Backend>(p: &Self::Params, device: &B::Device) -> Self::Model<B> {
-        GruForecaster::new(generator::CHANNELS, p.hidden, p.layers, p.horizon, device)
+        gru_config(p).init(device)
     }
     fn shape(p: &Self::Params) -> ModelShape {
         let arch = [("past", p.past), ("horizon", p.horizon), ("hidden", p.hidden), ("layers", p.layers)];
-        ModelShape::with_sizes(
-            model::parameters(generator::CHANNELS, p.hidden, p.layers, p.horizon),
-            model::flops_per_sample(generator::CHANNELS, p.hidden, p.layers, p.horizon, p.past),
-            &arch,
-        )
+        ModelShape::with_sizes(gru_config(p).parameters(), gru_config(p).flops_per_sample(p.past), &arch)
     }
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Mae { scale: generator::CH4_SCALE_PCT, unit: "pct_ch4" }

@@ -27,6 +27,37 @@ impl<B: Backend> GruForecaster<B> {
     }
 }
 
+/// The forecaster's sizes: it builds the network ([`GruForecasterConfig::init`])
+/// and counts its parameters and FLOPs from the same numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GruForecasterConfig {
+    /// Input channels.
+    pub inputs: usize,
+    /// Hidden units of every GRU layer.
+    pub hidden: usize,
+    /// Stacked GRU layers.
+    pub layers: usize,
+    /// Steps forecast.
+    pub horizon: usize,
+}
+
+impl GruForecasterConfig {
+    /// A randomly initialised network (seed the backend first).
+    pub fn init<B: Backend>(&self, device: &B::Device) -> GruForecaster<B> {
+        GruForecaster::new(self.inputs, self.hidden, self.layers, self.horizon, device)
+    }
+
+    /// Trainable parameters.
+    pub fn parameters(&self) -> u64 {
+        parameters(self.inputs, self.hidden, self.layers, self.horizon)
+    }
+
+    /// FLOPs of one sample of `steps` past steps.
+    pub fn flops_per_sample(&self, steps: usize) -> u64 {
+        flops_per_sample(self.inputs, self.hidden, self.layers, self.horizon, steps)
+    }
+}
+
 impl<B: Backend> Net<B> for GruForecaster<B> {
     /// `[batch, channels, steps]` in, `[batch, horizon]` out.
     fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {

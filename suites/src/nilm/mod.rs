@@ -77,6 +77,11 @@ fn bad((name, reason): (&str, String)) -> WorkloadError {
     WorkloadError::BadParameter { workload: ID.into(), name: name.into(), reason }
 }
 
+/// The model's sizes for parameters `p`.
+fn seq2point_config(p: &NilmParams) -> model::Seq2PointConfig {
+    model::Seq2PointConfig { window: p.window, filters: p.filters, dense: p.dense }
+}
+
 /// The nilm workload.
 pub struct Nilm;
 
@@ -124,7 +129,7 @@ impl TensorSpec for Nilm {
         Ok((d, words))
     }
     fn init<B: Backend>(p: &Self::Params, device: &B::Device) -> Self::Model<B> {
-        Seq2Point::new(p.window, p.filters, p.dense, device)
+        seq2point_config(p).init(device)
     }
     fn shape(p: &Self::Params) -> ModelShape {
         let mut arch: std::collections::BTreeMap<String, String> = [("window", p.window), ("dense", p.dense)]
@@ -133,8 +138,8 @@ impl TensorSpec for Nilm {
             .collect();
         arch.insert("filters".into(), format!("{:?}", p.filters));
         ModelShape {
-            parameters: model::parameters(p.window, p.filters, p.dense),
-            flops_per_sample: model::flops_per_sample(p.window, p.filters, p.dense),
+            parameters: seq2point_config(p).parameters(),
+            flops_per_sample: seq2point_config(p).flops_per_sample(),
             architecture: arch,
         }
     }

@@ -44,6 +44,35 @@ impl<B: Backend> Seq2Point<B> {
     }
 }
 
+/// The network's sizes: it builds the network ([`Seq2PointConfig::init`])
+/// and counts its parameters and FLOPs from the same numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seq2PointConfig {
+    /// Samples of aggregate power in.
+    pub window: usize,
+    /// Filters of the five convolutions.
+    pub filters: [usize; 5],
+    /// Units of the dense layer.
+    pub dense: usize,
+}
+
+impl Seq2PointConfig {
+    /// A randomly initialised network (seed the backend first).
+    pub fn init<B: Backend>(&self, device: &B::Device) -> Seq2Point<B> {
+        Seq2Point::new(self.window, self.filters, self.dense, device)
+    }
+
+    /// Trainable parameters.
+    pub fn parameters(&self) -> u64 {
+        parameters(self.window, self.filters, self.dense)
+    }
+
+    /// FLOPs of one sample's forward pass.
+    pub fn flops_per_sample(&self) -> u64 {
+        flops_per_sample(self.window, self.filters, self.dense)
+    }
+}
+
 impl<B: Backend> Net<B> for Seq2Point<B> {
     /// `[batch, 1, window]` in, `[batch, 1]` out.
     fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {

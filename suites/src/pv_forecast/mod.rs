@@ -14,7 +14,7 @@ use crate::tensor_workload::quality::score_values;
 use crate::tensor_workload::{ModelShape, QualityMetric, Split, TensorSpec};
 use crate::PrepareContext;
 use generator::PvConfig;
-use model::Tcn;
+use model::{Tcn, TcnConfig};
 
 /// Identifier of this workload in suite files.
 pub const ID: &str = "pv-forecast";
@@ -61,6 +61,10 @@ impl Default for PvForecastParams {
 }
 
 impl PvForecastParams {
+    fn model(&self) -> TcnConfig {
+        TcnConfig { inputs: generator::CHANNELS, channels: self.channels, levels: self.levels, horizon: self.horizon }
+    }
+
     fn config(&self) -> PvConfig {
         PvConfig { latitude_deg: self.latitude_deg, past: self.past, horizon: self.horizon, ..Default::default() }
     }
@@ -105,15 +109,11 @@ impl TensorSpec for PvForecast {
         Ok((d, words))
     }
     fn init<B: Backend>(p: &Self::Params, device: &B::Device) -> Self::Model<B> {
-        Tcn::new(generator::CHANNELS, p.channels, p.levels, p.horizon, device)
+        p.model().init(device)
     }
     fn shape(p: &Self::Params) -> ModelShape {
         let arch = [("past", p.past), ("horizon", p.horizon), ("channels", p.channels), ("levels", p.levels)];
-        ModelShape::with_sizes(
-            model::parameters(generator::CHANNELS, p.channels, p.levels),
-            model::flops_per_sample(generator::CHANNELS, p.channels, p.levels, p.past + p.horizon),
-            &arch,
-        )
+        ModelShape::with_sizes(p.model().parameters(), p.model().flops_per_sample(p.past + p.horizon), &arch)
     }
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Rmse { scale: generator::CAPACITY_KW, unit: "kw" }

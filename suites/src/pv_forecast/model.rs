@@ -57,6 +57,37 @@ pub struct Tcn<B: Backend> {
     horizon: usize,
 }
 
+/// The network's sizes: it builds the network ([`TcnConfig::init`]) and
+/// counts its parameters and FLOPs from the same numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TcnConfig {
+    /// Input channels.
+    pub inputs: usize,
+    /// Channels of every block.
+    pub channels: usize,
+    /// Blocks (dilations 1, 2, 4, ...).
+    pub levels: usize,
+    /// Steps forecast (the last `horizon` positions).
+    pub horizon: usize,
+}
+
+impl TcnConfig {
+    /// A randomly initialised network (seed the backend first).
+    pub fn init<B: Backend>(&self, device: &B::Device) -> Tcn<B> {
+        Tcn::new(self.inputs, self.channels, self.levels, self.horizon, device)
+    }
+
+    /// Trainable parameters.
+    pub fn parameters(&self) -> u64 {
+        parameters(self.inputs, self.channels, self.levels)
+    }
+
+    /// FLOPs of one sample of `length` steps.
+    pub fn flops_per_sample(&self, length: usize) -> u64 {
+        flops_per_sample(self.inputs, self.channels, self.levels, length)
+    }
+}
+
 impl<B: Backend> Tcn<B> {
     /// A randomly initialised network with `levels` blocks of `channels` (seed the backend first).
     pub fn new(inputs: usize, channels: usize, levels: usize, horizon: usize, device: &B::Device) -> Self {

@@ -42,6 +42,11 @@ fn bad(name: &str, reason: String) -> WorkloadError {
     WorkloadError::BadParameter { workload: ID.into(), name: name.into(), reason }
 }
 
+/// The model's sizes for parameters `p`.
+fn unet_config(p: &SeismicFaciesParams) -> model::UNetConfig {
+    model::UNetConfig { width: p.unet_width, depth: p.depth, classes: p.classes }
+}
+
 /// The seismic-facies workload.
 pub struct SeismicFacies;
 
@@ -84,7 +89,7 @@ impl TensorSpec for SeismicFacies {
         Ok((d, words))
     }
     fn init<B: Backend>(p: &Self::Params, device: &B::Device) -> Self::Model<B> {
-        UNet::new(p.unet_width, p.depth, p.classes, device)
+        unet_config(p).init(device)
     }
     fn shape(p: &Self::Params) -> ModelShape {
         let arch = [
@@ -94,11 +99,7 @@ impl TensorSpec for SeismicFacies {
             ("unet_width", p.unet_width),
             ("depth", p.depth),
         ];
-        ModelShape::with_sizes(
-            model::parameters(p.unet_width, p.depth, p.classes),
-            model::flops_per_sample(p.unet_width, p.depth, p.classes, p.height, p.width),
-            &arch,
-        )
+        ModelShape::with_sizes(unet_config(p).parameters(), unet_config(p).flops_per_sample(p.height, p.width), &arch)
     }
     fn metric(_p: &Self::Params) -> QualityMetric {
         QualityMetric::Accuracy

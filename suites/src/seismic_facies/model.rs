@@ -70,6 +70,35 @@ impl<B: Backend> UNet<B> {
     }
 }
 
+/// The U-Net's sizes: it builds the network ([`UNetConfig::init`]) and
+/// counts its parameters and FLOPs from the same numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UNetConfig {
+    /// Channels of the first level (doubling level by level).
+    pub width: usize,
+    /// Poolings (levels below the first).
+    pub depth: usize,
+    /// Facies classes (output channels).
+    pub classes: usize,
+}
+
+impl UNetConfig {
+    /// A randomly initialised network (seed the backend first).
+    pub fn init<B: Backend>(&self, device: &B::Device) -> UNet<B> {
+        UNet::new(self.width, self.depth, self.classes, device)
+    }
+
+    /// Trainable parameters.
+    pub fn parameters(&self) -> u64 {
+        parameters(self.width, self.depth, self.classes)
+    }
+
+    /// FLOPs of one `height` x `traces` section.
+    pub fn flops_per_sample(&self, height: usize, traces: usize) -> u64 {
+        flops_per_sample(self.width, self.depth, self.classes, height, traces)
+    }
+}
+
 impl<B: Backend> Net<B> for UNet<B> {
     /// `[batch, height, width]` in, `[batch, height × width × classes]` out (pixel-major logits).
     fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
