@@ -14,53 +14,29 @@ pub struct ReferenceWeights {
     pub card: &'static str,
 }
 
+/// One [`ReferenceWeights`] entry from its name: the record and card are
+/// `suites/weights/NAME.mpk` and `NAME.json`.
+macro_rules! reference_weights {
+    ($name:literal) => {
+        ReferenceWeights {
+            name: $name,
+            mpk: include_bytes!(concat!("../../weights/", $name, ".mpk")),
+            card: include_str!(concat!("../../weights/", $name, ".json")),
+        }
+    };
+}
+
 /// Every reference model in this build.
 pub const REFERENCE: &[ReferenceWeights] = &[
-    ReferenceWeights {
-        name: "load-forecast-quick",
-        mpk: include_bytes!("../../weights/load-forecast-quick.mpk"),
-        card: include_str!("../../weights/load-forecast-quick.json"),
-    },
-    ReferenceWeights {
-        name: "fault-detect-quick",
-        mpk: include_bytes!("../../weights/fault-detect-quick.mpk"),
-        card: include_str!("../../weights/fault-detect-quick.json"),
-    },
-    ReferenceWeights {
-        name: "transformer-temp-quick",
-        mpk: include_bytes!("../../weights/transformer-temp-quick.mpk"),
-        card: include_str!("../../weights/transformer-temp-quick.json"),
-    },
-    ReferenceWeights {
-        name: "dispatch-proxy-quick",
-        mpk: include_bytes!("../../weights/dispatch-proxy-quick.mpk"),
-        card: include_str!("../../weights/dispatch-proxy-quick.json"),
-    },
-    ReferenceWeights {
-        name: "seismic-facies-quick",
-        mpk: include_bytes!("../../weights/seismic-facies-quick.mpk"),
-        card: include_str!("../../weights/seismic-facies-quick.json"),
-    },
-    ReferenceWeights {
-        name: "pv-forecast-quick",
-        mpk: include_bytes!("../../weights/pv-forecast-quick.mpk"),
-        card: include_str!("../../weights/pv-forecast-quick.json"),
-    },
-    ReferenceWeights {
-        name: "nilm-quick",
-        mpk: include_bytes!("../../weights/nilm-quick.mpk"),
-        card: include_str!("../../weights/nilm-quick.json"),
-    },
-    ReferenceWeights {
-        name: "mine-gas-quick",
-        mpk: include_bytes!("../../weights/mine-gas-quick.mpk"),
-        card: include_str!("../../weights/mine-gas-quick.json"),
-    },
-    ReferenceWeights {
-        name: "transformer-temp-ett",
-        mpk: include_bytes!("../../weights/transformer-temp-ett.mpk"),
-        card: include_str!("../../weights/transformer-temp-ett.json"),
-    },
+    reference_weights!("load-forecast-quick"),
+    reference_weights!("fault-detect-quick"),
+    reference_weights!("transformer-temp-quick"),
+    reference_weights!("dispatch-proxy-quick"),
+    reference_weights!("seismic-facies-quick"),
+    reference_weights!("pv-forecast-quick"),
+    reference_weights!("nilm-quick"),
+    reference_weights!("mine-gas-quick"),
+    reference_weights!("transformer-temp-ett"),
 ];
 
 /// Prefix that marks a reference name in a `weights` parameter.
