@@ -12,42 +12,33 @@ pub struct BuiltinSuite {
     pub text: &'static str,
 }
 
+/// One [`BuiltinSuite`] from its name and the stem of its file in `suites/`.
+macro_rules! builtin {
+    ($name:literal, $stem:literal) => {
+        BuiltinSuite {
+            name: $name,
+            file: concat!("suites/", $stem, ".toml"),
+            text: include_str!(concat!("../../", $stem, ".toml")),
+        }
+    };
+}
+
 /// Every built-in suite.
 pub const BUILTIN: &[BuiltinSuite] = &[
-    BuiltinSuite { name: "quick", file: "suites/quick.toml", text: include_str!("../../quick.toml") },
-    BuiltinSuite { name: "ett", file: "suites/ett.toml", text: include_str!("../../ett.toml") },
-    BuiltinSuite { name: "harness", file: "suites/harness.toml", text: include_str!("../../harness.toml") },
-    BuiltinSuite { name: "standard", file: "suites/standard.toml", text: include_str!("../../standard.toml") },
-    BuiltinSuite {
-        name: "electricity",
-        file: "suites/sector-electricity.toml",
-        text: include_str!("../../sector-electricity.toml"),
-    },
-    BuiltinSuite {
-        name: "renewables",
-        file: "suites/sector-renewables.toml",
-        text: include_str!("../../sector-renewables.toml"),
-    },
-    BuiltinSuite { name: "grid", file: "suites/sector-grid.toml", text: include_str!("../../sector-grid.toml") },
-    BuiltinSuite {
-        name: "demand-side",
-        file: "suites/sector-demand-side.toml",
-        text: include_str!("../../sector-demand-side.toml"),
-    },
-    BuiltinSuite {
-        name: "oil-gas",
-        file: "suites/sector-oil-gas.toml",
-        text: include_str!("../../sector-oil-gas.toml"),
-    },
-    BuiltinSuite { name: "coal", file: "suites/sector-coal.toml", text: include_str!("../../sector-coal.toml") },
-    BuiltinSuite { name: "llm", file: "suites/llm.toml", text: include_str!("../../llm.toml") },
-    BuiltinSuite { name: "llm-gpu", file: "suites/llm-gpu.toml", text: include_str!("../../llm-gpu.toml") },
-    BuiltinSuite { name: "energy-qa", file: "suites/energy-qa.toml", text: include_str!("../../energy-qa.toml") },
-    BuiltinSuite {
-        name: "lstm-reference",
-        file: "suites/lstm-reference.toml",
-        text: include_str!("../../lstm-reference.toml"),
-    },
+    builtin!("quick", "quick"),
+    builtin!("ett", "ett"),
+    builtin!("harness", "harness"),
+    builtin!("standard", "standard"),
+    builtin!("electricity", "sector-electricity"),
+    builtin!("renewables", "sector-renewables"),
+    builtin!("grid", "sector-grid"),
+    builtin!("demand-side", "sector-demand-side"),
+    builtin!("oil-gas", "sector-oil-gas"),
+    builtin!("coal", "sector-coal"),
+    builtin!("llm", "llm"),
+    builtin!("llm-gpu", "llm-gpu"),
+    builtin!("energy-qa", "energy-qa"),
+    builtin!("lstm-reference", "lstm-reference"),
 ];
 
 /// Looks a built-in suite up by name.

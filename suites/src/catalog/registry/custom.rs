@@ -1,6 +1,8 @@
 //! Registry entries of the workloads that are not a [`TensorSpec`]: each
 //! module gives the registry the same five items as the generic family
-//! (`ID`, `info`, `validate`, `prepare`, `train`).
+//! (`ID`, `info`, `validate`, `prepare`, `train`); a workload without
+//! reference training (an `untrained` entry) gives `training_refused`
+//! instead of `train`.
 //!
 //! [`TensorSpec`]: crate::tensor_workload::TensorSpec
 
@@ -125,16 +127,9 @@ pub mod llm {
         Ok(Box::new(w::prepare::<B>(&params::<LlmParams>(ID, value)?, ctx, device)?))
     }
 
-    /// No reference training.
-    pub fn train<B: AutodiffBackend>(
-        _value: &serde_json::Value,
-        _ctx: &PrepareContext,
-        _device: &B::Device,
-        _options: &TrainOptions,
-        _out: &Path,
-        _progress: &mut dyn FnMut(&EpochReport),
-    ) -> Result<TrainCard, WorkloadError> {
-        Err(no_training(ID))
+    /// Why it has no reference training.
+    pub fn training_refused() -> WorkloadError {
+        no_training(ID)
     }
 }
 
@@ -159,16 +154,9 @@ pub mod energy_qa {
         Ok(Box::new(e::prepare::<B>(&params::<EnergyQaParams>(ID, value)?, ctx, device)?))
     }
 
-    /// No reference training.
-    pub fn train<B: AutodiffBackend>(
-        _value: &serde_json::Value,
-        _ctx: &PrepareContext,
-        _device: &B::Device,
-        _options: &TrainOptions,
-        _out: &Path,
-        _progress: &mut dyn FnMut(&EpochReport),
-    ) -> Result<TrainCard, WorkloadError> {
-        Err(no_training(ID))
+    /// Why it has no reference training.
+    pub fn training_refused() -> WorkloadError {
+        no_training(ID)
     }
 }
 
@@ -201,15 +189,8 @@ pub mod noop {
         Ok(Box::new(Noop::new()))
     }
 
-    /// Nothing to train.
-    pub fn train<B: AutodiffBackend>(
-        _value: &serde_json::Value,
-        _ctx: &PrepareContext,
-        _device: &B::Device,
-        _options: &TrainOptions,
-        _out: &Path,
-        _progress: &mut dyn FnMut(&EpochReport),
-    ) -> Result<TrainCard, WorkloadError> {
-        Err(WorkloadError::UnknownWorkload { id: ID.into(), known: super::super::ids().join(", ") })
+    /// Nothing to train: training it is asked of an unknown workload.
+    pub fn training_refused() -> WorkloadError {
+        WorkloadError::UnknownWorkload { id: ID.into(), known: super::super::ids().join(", ") }
     }
 }

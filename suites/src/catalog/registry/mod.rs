@@ -27,7 +27,8 @@ use crate::PrepareContext;
 /// [`catalogue`], [`validate_params`], [`prepare`] and [`train`]. A
 /// `tensor T` entry is a [`TensorSpec`] type (a name in scope, or a path in
 /// parentheses: `tensor (crate::my_workload::MyWorkload)`); a `custom m`
-/// entry is a module of `custom.rs`.
+/// entry is a module of `custom.rs`, and an `untrained m` entry one that
+/// refuses training (`training_refused`).
 macro_rules! workloads {
     ($($kind:ident $entry:tt),* $(,)?) => {
         /// Every workload id, in catalogue order.
@@ -88,6 +89,9 @@ macro_rules! workloads {
     (@prepare custom $m:ident, $b:ident, $v:expr, $c:expr, $d:expr) => { custom::$m::prepare::<$b>($v, $c, $d) };
     (@train tensor $t:tt, $b:ident, $($a:expr),*) => { train_tensor::<$t, $b>($($a),*) };
     (@train custom $m:ident, $b:ident, $($a:expr),*) => { custom::$m::train::<$b>($($a),*) };
+    // An `untrained` entry is a custom one that refuses training.
+    (@train untrained $m:ident, $b:ident, $($a:expr),*) => { Err(custom::$m::training_refused()) };
+    (@$op:ident untrained $m:ident $($rest:tt)*) => { workloads!(@$op custom $m $($rest)*) };
 }
 
 // The one list of workloads.
@@ -100,9 +104,9 @@ workloads! {
     tensor Nilm,
     tensor SeismicFacies,
     tensor MineGas,
-    custom llm,
-    custom energy_qa,
-    custom noop,
+    untrained llm,
+    untrained energy_qa,
+    untrained noop,
 }
 
 fn validate_tensor<S: TensorSpec>(value: &serde_json::Value) -> Result<(), WorkloadError> {
