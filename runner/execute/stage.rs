@@ -6,7 +6,7 @@ use super::failure::RunFailure;
 use super::panic_guard::catch_panic;
 use crate::backend;
 use crate::device::DeviceFacts;
-use crate::endpoint::EndpointParams;
+use crate::endpoint::ENGINE as ENDPOINT_ENGINE;
 use crate::engine::{EndpointEngine, Engine, InProcess};
 use crate::suite::PlannedRun;
 
@@ -17,7 +17,7 @@ use crate::suite::PlannedRun;
 /// device's (or the host's) memory fails here, before any allocation.
 pub fn stage(env: &Environment<'_>, run: &PlannedRun, target: &DeviceFacts) -> Result<Box<dyn Engine>, RunFailure> {
     let device = target.device;
-    if EndpointParams::selected_by(&run.params) {
+    if run.engine == ENDPOINT_ENGINE {
         return Ok(Box::new(EndpointEngine::prepare(&run.params, env.prepare).map_err(RunFailure::Failed)?));
     }
     let staged = catch_panic(|| backend::prepare(&run.workload, &run.params, env.prepare, device, run.precision))

@@ -142,10 +142,9 @@ fn params_json(entry: &RunEntry, ctx: &Ctx<'_>) -> Result<(serde_json::Value, St
         (None, Some(e)) => e.span(),
         (None, None) => return Ok((value, engine)),
     };
-    if crate::endpoint::EndpointParams::selected_by(&value) {
-        if id != "llm" {
-            return ctx.err(span, format!("engine = \"openai\" serves the llm workload, not `{id}`"));
-        }
+    // The endpoint engine's parameters are its own (choose_engine has
+    // already refused it for a task it does not execute).
+    if engine == crate::endpoint::ENGINE {
         return match crate::endpoint::EndpointParams::from_json(&value) {
             Ok(_) => Ok((value, engine)),
             Err(e) => ctx.err(span, e.to_string()),
