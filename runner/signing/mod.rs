@@ -118,7 +118,8 @@ pub fn sign_file(pair: &Ed25519KeyPair, file: &Path) -> Result<PathBuf, SigningE
     let bytes = wattbench_workloads::regular_file::read_regular(file).map_err(|e| io(file, e))?;
     let sig = SigFile::new(&public_key_hex(pair), pair.sign(&bytes).as_ref(), &bytes);
     let path = sig_path(file);
-    crate::atomic_file::write_text_atomic(&path, &sig.to_json()).map_err(|e| io(&path, e))?;
+    let text = sig.to_json().map_err(|e| io(&path, e))?;
+    crate::atomic_file::write_text_atomic(&path, &text).map_err(|e| io(&path, e))?;
     Ok(path)
 }
 
@@ -129,9 +130,13 @@ pub fn verify_file(file: &Path) -> Result<Verification, SigningError> {
         return Ok(Verification::Unsigned);
     }
     let sig = SigFile::read(&path)?;
+    let (key, signature) = sig
+        .key_and_signature()
+        .map_err(|reason| SigningError::BadSigFile { path: path.display().to_string(), reason: reason.into() })?;
     let bytes = wattbench_workloads::regular_file::read_regular(file).map_err(|e| io(file, e))?;
-    let key = UnparsedPublicKey::new(&ED25519, sig.public_key_bytes());
-    key.verify(&bytes, sig.signature_bytes()).map_err(|_| SigningError::Mismatch(file.display().to_string()))?;
+    UnparsedPublicKey::new(&ED25519, key)
+        .verify(&bytes, &signature)
+        .map_err(|_| SigningError::Mismatch(file.display().to_string()))?;
     Ok(Verification::Signed(sig.public_key.clone()))
 }
 

@@ -22,10 +22,6 @@ pub struct SigFile {
     pub signature: String,
     /// sha256 of the signed bytes (informative; the signature is what counts).
     pub file_sha256: String,
-    #[serde(skip)]
-    key: Vec<u8>,
-    #[serde(skip)]
-    sig: Vec<u8>,
 }
 
 /// Where the signature of `file` lives: `FILE.sig`.
@@ -43,14 +39,12 @@ impl SigFile {
             public_key: public_key.into(),
             signature: encode_hex(signature),
             file_sha256: wattbench_workloads::fingerprint::sha256_hex(bytes),
-            key: decode_hex(public_key).unwrap_or_default(),
-            sig: signature.to_vec(),
         }
     }
 
     /// The document as JSON text.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        Ok(serde_json::to_string_pretty(self)? + "\n")
     }
 
     /// Reads and checks a signature file: bounded, JSON, ed25519, key and signature of the right lengths.
@@ -61,26 +55,18 @@ impl SigFile {
             return Err(bad("larger than a signature"));
         }
         let bytes = wattbench_workloads::regular_file::read_regular(path).map_err(|e| bad(&e.to_string()))?;
-        let mut sig: SigFile = serde_json::from_slice(&bytes).map_err(|e| bad(&e.to_string()))?;
-        if sig.algorithm != "ed25519" {
-            return Err(bad("algorithm is not ed25519"));
-        }
-        sig.key = decode_hex(&sig.public_key)
-            .filter(|k| k.len() == 32)
-            .ok_or_else(|| bad("public_key is not 64 hex digits"))?;
-        sig.sig = decode_hex(&sig.signature)
-            .filter(|s| s.len() == 64)
-            .ok_or_else(|| bad("signature is not 128 hex digits"))?;
+        let sig: SigFile = serde_json::from_slice(&bytes).map_err(|e| bad(&e.to_string()))?;
+        sig.key_and_signature().map_err(bad)?;
         Ok(sig)
     }
 
-    /// The public key's bytes.
-    pub fn public_key_bytes(&self) -> &[u8] {
-        &self.key
-    }
-
-    /// The signature's bytes.
-    pub fn signature_bytes(&self) -> &[u8] {
-        &self.sig
+    /// The public key's and the signature's bytes, or what is wrong with them.
+    pub fn key_and_signature(&self) -> Result<(Vec<u8>, Vec<u8>), &'static str> {
+        if self.algorithm != "ed25519" {
+            return Err("algorithm is not ed25519");
+        }
+        let key = decode_hex(&self.public_key).filter(|k| k.len() == 32).ok_or("public_key is not 64 hex digits")?;
+        let sig = decode_hex(&self.signature).filter(|s| s.len() == 64).ok_or("signature is not 128 hex digits")?;
+        Ok((key, sig))
     }
 }

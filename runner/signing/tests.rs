@@ -38,7 +38,7 @@ fn a_signature_relabelled_with_another_key_fails() {
     let other_public = generate_key(&other_key).unwrap();
     let mut sig = SigFile::read(&sig_path(&file)).unwrap();
     sig.public_key = other_public;
-    std::fs::write(sig_path(&file), sig.to_json()).unwrap();
+    std::fs::write(sig_path(&file), sig.to_json().unwrap()).unwrap();
     assert!(matches!(verify_file(&file), Err(SigningError::Mismatch(_))));
 }
 
