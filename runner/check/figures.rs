@@ -73,12 +73,20 @@ fn trial(f: &mut Findings, i: usize, t: &TrialRecord) {
         f.opt(&format!("{p}.energy.j_per_inference"), e.j_per_inference, None);
         return;
     };
+    parts(f, &format!("{p}.energy"), e);
     let per = |x: f64| (t.samples > 0).then(|| x / t.samples as f64);
     f.opt(&format!("{p}.energy.j_per_inference"), e.j_per_inference, per(j));
     f.opt(&format!("{p}.energy.avg_power_w"), e.avg_power_w, (e.window_s > 0.0).then(|| j / e.window_s));
     let net = e.idle_w.map(|w| j - w * e.window_s);
     f.opt(&format!("{p}.energy.net_joules"), e.net_joules, net);
     f.opt(&format!("{p}.energy.net_j_per_inference"), e.net_j_per_inference, net.and_then(per));
+}
+
+/// A meter of several counters: the recorded joules are the sum of its parts.
+fn parts(f: &mut Findings, field: &str, e: &EnergyReport) {
+    if let (false, Some(j)) = (e.parts.is_empty(), e.joules) {
+        f.f64(&format!("{field}.joules (sum of parts)"), j, e.parts.iter().map(|p| p.joules).sum());
+    }
 }
 
 /// The run's energy against the aggregate of `trials`' energy.
@@ -90,7 +98,16 @@ fn energy(f: &mut Findings, got: &EnergyReport, want: &EnergyReport, intervals: 
     f.opt("energy.idle_w", got.idle_w, want.idle_w);
     f.opt("energy.net_joules", got.net_joules, want.net_joules);
     f.opt("energy.net_j_per_inference", got.net_j_per_inference, want.net_j_per_inference);
+    parts(f, "energy", got);
     if intervals {
+        // A run's own trials: each part is the sum of that part over the trials.
+        if got.parts.len() == want.parts.len() {
+            for (i, (a, b)) in got.parts.iter().zip(&want.parts).enumerate() {
+                f.f64(&format!("energy.parts[{i}].joules"), a.joules, b.joules);
+            }
+        } else {
+            f.note("energy.parts (count)", got.parts.len(), want.parts.len());
+        }
         f.pair("energy.j_per_inference_ci95", got.j_per_inference_ci95, want.j_per_inference_ci95);
         f.pair("energy.net_j_per_inference_ci95", got.net_j_per_inference_ci95, want.net_j_per_inference_ci95);
     }
@@ -219,6 +236,12 @@ pub(super) fn check(rec: &RunRecord, f: &mut Findings) {
         f.opt("generation.j_per_output_token", g.j_per_output_token, per_token(rec.energy.joules));
         f.opt("generation.net_j_per_output_token", g.net_j_per_output_token, per_token(rec.energy.net_joules));
         f.opt("generation.j_per_request", g.j_per_request, rec.energy.j_per_inference);
+        if g.j_per_total_token.is_some() {
+            // Written since results record it (older files lack it).
+            let all = (g.prompt_tokens + g.output_tokens) as f64;
+            let want = rec.energy.joules.filter(|_| all > 0.0).map(|j| j / all);
+            f.opt("generation.j_per_total_token", g.j_per_total_token, want);
+        }
         if rec.merged_from.len() < 2 {
             f.f64("generation.output_tokens_per_s", g.output_tokens_per_s, tokens / rec.duration_s.max(1e-9));
         }

@@ -42,6 +42,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Measure a device's peak compute, memory bandwidth and power once, for rooflines.
     Calibrate(CalibrateArgs),
+    /// Expose this node's GPU energy counters to a remote client (`meter serve`).
+    #[command(subcommand)]
+    Meter(MeterCommand),
     /// Panics outside every guard, on purpose: the tests' way to check that an
     /// escaped panic is reported as a bug in one line with its exit code.
     #[command(hide = true, name = "internal-panic-test")]
@@ -51,12 +54,44 @@ pub enum Command {
     PeerServe(PeerServeArgs),
 }
 
+/// `wattbench meter ...`.
+#[derive(Debug, Subcommand)]
+pub enum MeterCommand {
+    /// Serve the named GPUs' cumulative energy counters over HTTP, read-only,
+    /// to clients bearing the token (`GET /v1/energy`), for endpoint suites
+    /// whose model is served on this node (`meter_url` in the suite).
+    Serve(MeterServeArgs),
+}
+
+/// `wattbench meter serve`.
+#[derive(Debug, Args)]
+pub struct MeterServeArgs {
+    /// Address to listen on, e.g. 0.0.0.0:9400 (port 0: any free port; the address is printed).
+    #[arg(long)]
+    pub listen: String,
+    /// A GPU to expose, as cuda:N with N the NVML index that nvidia-smi shows (repeat for several).
+    #[arg(long = "device", required = true)]
+    pub devices: Vec<String>,
+    /// Environment variable holding the token clients must send (at least 16 bytes).
+    #[arg(long, default_value = "WATTBENCH_METER_TOKEN")]
+    pub token_env: String,
+    /// Test mode: every device draws this constant power (figures say `scripted`), no GPU needed.
+    #[arg(long, hide = true)]
+    pub scripted_watts: Option<f64>,
+}
+
 /// `wattbench peer-serve` (hidden; driven by `scripts/peers/peer_bench.py`).
 #[derive(Debug, Args)]
 pub struct PeerServeArgs {
     /// Folder of real data files, as for `run`.
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// Device the workloads are staged on: cpu or cuda:N.
+    #[arg(long, default_value = "cpu")]
+    pub device: DeviceSpec,
+    /// Precision of the staged workloads: f32, f16 or bf16 (bf16 and f16 on CUDA only).
+    #[arg(long, default_value = "f32")]
+    pub precision: crate::backend::Precision,
 }
 
 /// `wattbench calibrate`.

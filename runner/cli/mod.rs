@@ -7,6 +7,7 @@ mod calibrate_cmd;
 mod check_cmd;
 mod devices_cmd;
 mod list_cmd;
+mod meter_cmd;
 mod peer_cmd;
 mod run_cmd;
 mod run_progress;
@@ -40,6 +41,7 @@ pub fn main() -> anyhow::Result<ExitCode> {
         Command::Keygen(args) => sign_cmd::keygen(args),
         Command::Report(args) => report_cmd::report(args),
         Command::Calibrate(args) => calibrate_cmd::calibrate(args),
+        Command::Meter(args::MeterCommand::Serve(args)) => meter_cmd::serve(args),
         Command::PeerServe(args) => peer_cmd::peer_serve(args),
         Command::InternalPanicTest => panic!("deliberate panic outside every guard (internal-panic-test)"),
     }

@@ -3,8 +3,9 @@
 //! line on stdout (`ok ...` or `error ...`), so that the peer script can
 //! interleave wattbench's timings with its own in one run:
 //!
-//! - `prepare KEY WORKLOAD PARAMS_JSON`: stages a workload on the CPU (f32)
-//!   under the name KEY; answers `ok SAMPLES`.
+//! - `prepare KEY WORKLOAD PARAMS_JSON`: stages a workload on the device and
+//!   at the precision of the command line (default: the CPU, f32) under the
+//!   name KEY; answers `ok SAMPLES`.
 //! - `probe KEY N PREFIX`: runs the first N samples as one batch and writes
 //!   `PREFIX.inputs.npy` and `PREFIX.outputs.npy`; answers `ok`.
 //! - `time KEY BATCH QUERIES`: runs QUERIES queries of BATCH samples exactly
@@ -25,10 +26,15 @@ use wattbench_workloads::{PrepareContext, PreparedWorkload};
 use super::args::PeerServeArgs;
 use crate::backend;
 use crate::backend::Precision;
-use crate::device::ResolvedDevice;
+use crate::device::{DeviceSpec, ResolvedDevice, ResolvedDevices};
 
 /// Serves peer-benchmark commands until `quit` or the end of stdin.
 pub fn peer_serve(args: PeerServeArgs) -> anyhow::Result<ExitCode> {
+    let device = match args.device {
+        DeviceSpec::Cpu => ResolvedDevice::Cpu,
+        spec => ResolvedDevices::resolve([spec]).map_err(|e| anyhow!(e))?.get(spec).device,
+    };
+    let target = Target { device, precision: args.precision };
     let ctx = PrepareContext { data_dir: args.data_dir, weights_dir: None, cuda_ordinal: None };
     let mut prepared: HashMap<String, Box<dyn PreparedWorkload>> = HashMap::new();
     let stdin = std::io::stdin();
@@ -39,7 +45,7 @@ pub fn peer_serve(args: PeerServeArgs) -> anyhow::Result<ExitCode> {
         if words.first() == Some(&"quit") {
             break;
         }
-        let answer = match command(&words, &ctx, &mut prepared) {
+        let answer = match command(&words, &ctx, target, &mut prepared) {
             Ok(a) => format!("ok {a}"),
             Err(e) => format!("error {}", format!("{e:#}").replace('\n', " ")),
         };
@@ -49,9 +55,17 @@ pub fn peer_serve(args: PeerServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where `prepare` stages workloads.
+#[derive(Clone, Copy)]
+struct Target {
+    device: ResolvedDevice,
+    precision: Precision,
+}
+
 fn command(
     words: &[&str],
     ctx: &PrepareContext,
+    target: Target,
     prepared: &mut HashMap<String, Box<dyn PreparedWorkload>>,
 ) -> anyhow::Result<String> {
     let number = |i: usize| -> anyhow::Result<usize> {
@@ -70,7 +84,7 @@ fn command(
         Some("prepare") => {
             let [_, key, workload, params] = words else { bail!("usage: prepare KEY WORKLOAD PARAMS_JSON") };
             let params: serde_json::Value = serde_json::from_str(params).context("PARAMS_JSON")?;
-            let w = backend::prepare(workload, &params, ctx, ResolvedDevice::Cpu, Precision::F32)?;
+            let w = backend::prepare(workload, &params, ctx, target.device, target.precision)?;
             let samples = w.sample_count();
             prepared.insert(key.to_string(), w);
             Ok(samples.to_string())

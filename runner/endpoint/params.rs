@@ -81,6 +81,14 @@ pub struct EndpointParams {
     pub max_in_flight: usize,
     /// Service-level objectives: TTFT and TPOT bounds at a percentile, which make goodput.
     pub slo: Option<Slo>,
+    /// The serving node's GPUs whose energy counters are summed (`cuda:N`, N
+    /// being the NVML index that `nvidia-smi` shows); empty: unmetered.
+    pub meter: Vec<String>,
+    /// Where `wattbench meter serve` exposes them (`http://host:port`);
+    /// absent: the GPUs are on this node and read through NVML here.
+    pub meter_url: Option<String>,
+    /// The environment variable holding the meter server's token (with `meter_url`).
+    pub meter_token_env: Option<String>,
 }
 
 impl Default for EndpointParams {
@@ -101,6 +109,9 @@ impl Default for EndpointParams {
             max_failed_frac: 0.01,
             max_in_flight: 4096,
             slo: None,
+            meter: Vec::new(),
+            meter_url: None,
+            meter_token_env: None,
         }
     }
 }
@@ -158,6 +169,7 @@ impl EndpointParams {
                 return Err(bad("api_key_env", "must be the name of an environment variable"));
             }
         }
+        self.check_meter()?;
         if let Some(slo) = &self.slo {
             slo.check().map_err(|e| bad("slo", e))?;
         }
@@ -165,6 +177,35 @@ impl EndpointParams {
             d.validate("prompt_tokens").map_err(|e| bad("prompt_tokens", e.to_string()))?;
         }
         self.output_tokens.validate("output_tokens").map_err(|e| bad("output_tokens", e.to_string()))
+    }
+
+    fn check_meter(&self) -> Result<(), ParamError> {
+        for (i, d) in self.meter.iter().enumerate() {
+            let n = d.strip_prefix("cuda:").and_then(|n| n.parse::<u32>().ok());
+            if n.is_none() {
+                return Err(bad("meter", format!("`{d}` is not a GPU of the serving node (expected cuda:N)")));
+            }
+            if self.meter[..i].contains(d) {
+                return Err(bad("meter", format!("`{d}` is named twice")));
+            }
+        }
+        match (&self.meter_url, &self.meter_token_env) {
+            (Some(_), _) if self.meter.is_empty() => {
+                Err(bad("meter_url", "name the serving GPUs to read there in `meter`"))
+            }
+            (Some(url), token) => {
+                let u = reqwest::Url::parse(url).map_err(|e| bad("meter_url", format!("`{url}` is not a URL: {e}")))?;
+                if u.scheme() != "http" || u.host_str().is_none() {
+                    return Err(bad("meter_url", "must be http://host:port of a `wattbench meter serve`"));
+                }
+                match token {
+                    Some(t) if !t.is_empty() && !t.contains('=') && !t.contains('\0') => Ok(()),
+                    _ => Err(bad("meter_token_env", "name the environment variable that holds the meter's token")),
+                }
+            }
+            (None, Some(_)) => Err(bad("meter_token_env", "only used with meter_url")),
+            (None, None) => Ok(()),
+        }
     }
 
     /// The URL of the route called.
@@ -212,6 +253,12 @@ mod tests {
             (json!({"output_tokens": {"kind": "fixed", "tokens": 0}}), "output_tokens"),
             (json!({"colour": "red"}), "params"),
             (json!({"slo": {"percentile": 99.0}}), "slo"),
+            (json!({"meter": ["gpu0"]}), "meter"),
+            (json!({"meter": ["cuda:0", "cuda:0"]}), "meter"),
+            (json!({"meter_url": "http://node:9400"}), "meter_url"),
+            (json!({"meter": ["cuda:0"], "meter_url": "https://node:9400"}), "meter_url"),
+            (json!({"meter": ["cuda:0"], "meter_url": "http://node:9400"}), "meter_token_env"),
+            (json!({"meter_token_env": "T"}), "meter_token_env"),
         ] {
             let mut v = ok.clone();
             for (k, val) in patch.as_object().unwrap() {
@@ -220,6 +267,16 @@ mod tests {
             let err = EndpointParams::from_json(&v).unwrap_err();
             assert_eq!(err.name, name, "{err}");
         }
+    }
+
+    #[test]
+    fn local_and_remote_meters_are_accepted() {
+        let local = json!({"engine": "openai", "base_url": "http://h/v1", "model": "m", "meter": ["cuda:0", "cuda:1"]});
+        assert_eq!(EndpointParams::from_json(&local).unwrap().meter, vec!["cuda:0", "cuda:1"]);
+        let mut remote = local.clone();
+        remote["meter_url"] = json!("http://node:9400");
+        remote["meter_token_env"] = json!("WATTBENCH_METER_TOKEN");
+        assert!(EndpointParams::from_json(&remote).is_ok());
     }
 
     #[test]

@@ -28,4 +28,10 @@ pub struct EndpointSettings {
     /// The service-level objectives, if the suite set them.
     #[serde(default)]
     pub slo: Option<Slo>,
+    /// The serving GPUs metered (`cuda:N`); empty: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meter: Vec<String>,
+    /// The remote meter read (scheme, host and port), when the GPUs are on another node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meter_url: Option<String>,
 }

@@ -72,6 +72,9 @@ pub enum MeterError {
     /// A scripted meter ran out of readings.
     #[error("scripted meter exhausted after {0} readings")]
     ScriptExhausted(usize),
+    /// A remote meter (`wattbench meter serve`) could not be read.
+    #[error("remote meter: {0}")]
+    Remote(String),
     /// A measurement window had zero or negative length.
     #[error("invalid measurement window: {0}")]
     InvalidWindow(String),
@@ -89,6 +92,39 @@ pub trait EnergyMeter: Send {
     fn power_w(&mut self) -> Result<Option<f64>, MeterError> {
         Ok(None)
     }
+    /// What stands behind the last [`energy_j`](Self::energy_j) reading: each
+    /// part's cumulative joules for a meter that sums several counters, and
+    /// the timing of a reading taken over the network. Empty for a plain meter.
+    fn last_read(&self) -> ReadDetail {
+        ReadDetail::default()
+    }
+}
+
+/// One counter's cumulative reading inside a meter that sums several.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartReading {
+    /// Which counter, e.g. `cuda:1: GPU 1 (NVIDIA H200) board energy`.
+    pub scope: String,
+    /// Its cumulative joules since the meter opened.
+    pub joules: f64,
+}
+
+/// The timing of one reading taken from a remote meter (`wattbench meter serve`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RemoteRead {
+    /// Round-trip time of the request, seconds: the reading was taken somewhere inside it.
+    pub rtt_s: f64,
+    /// The serving node's clock minus this node's at the middle of the round trip, seconds.
+    pub clock_offset_s: f64,
+}
+
+/// Detail of a meter's last reading (see [`EnergyMeter::last_read`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReadDetail {
+    /// Each summed counter's cumulative reading (empty for a single counter).
+    pub parts: Vec<PartReading>,
+    /// The network timing of a remote reading.
+    pub remote: Option<RemoteRead>,
 }
 
 /// The meter used when no real counter is available: it measures nothing.

@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use super::{EnergyMeter, NvmlEnergyMeter, PowerSampler, PowerTrace, RaplMeter, ScriptedMeter, Unmeasured};
+use super::{
+    EnergyMeter, MeterEdges, NvmlEnergyMeter, PowerSampler, PowerTrace, RaplMeter, ReadDetail, ScriptedMeter, Unmeasured,
+};
 use crate::device::{
     nvml, CpuInfo, DeviceFacts, DeviceMonitor, DeviceState, GpuInfo, NoMonitor, NvmlMonitor, ResolvedDevice,
 };
@@ -43,6 +45,20 @@ fn open_nvml(gpu: &GpuInfo) -> Result<NvmlEnergyMeter, String> {
         .and_then(|d| d.index())
         .map_err(|e| format!("NVML does not know {}: {e}", gpu.uuid))?;
     NvmlEnergyMeter::open(nvml, index).map_err(|e| e.to_string())
+}
+
+/// Opens the NVML counter of each GPU named `cuda:N`, N being the NVML index
+/// (the index `nvidia-smi` shows): the serving GPUs of an endpoint.
+pub fn open_nvml_gpus(devices: &[String]) -> Result<Vec<(String, Box<dyn EnergyMeter>)>, String> {
+    let nvml = nvml()?;
+    let mut parts: Vec<(String, Box<dyn EnergyMeter>)> = Vec::with_capacity(devices.len());
+    for d in devices {
+        let index: u32 =
+            d.strip_prefix("cuda:").and_then(|n| n.parse().ok()).ok_or_else(|| format!("`{d}` is not cuda:N"))?;
+        let m = NvmlEnergyMeter::open(std::sync::Arc::clone(&nvml), index).map_err(|e| format!("{d}: {e}"))?;
+        parts.push((d.clone(), Box::new(m)));
+    }
+    Ok(parts)
 }
 
 /// Opens the meter for `device`. Never fails: a device without a usable
@@ -92,6 +108,8 @@ pub struct WindowReadings {
     pub device_start: Option<DeviceState>,
     /// Device state when the window closed.
     pub device_end: Option<DeviceState>,
+    /// The edges' read detail: each summed part's energy over the window and remote reads' timing.
+    pub edges: MeterEdges,
 }
 
 /// Reads the meter and the device monitor at the window's edges and samples
@@ -101,7 +119,7 @@ pub struct EnergyWindow<'a> {
     monitor: &'a mut dyn DeviceMonitor,
     power_source: Option<Box<dyn EnergyMeter>>,
     sampler: Option<PowerSampler>,
-    start: Option<(Instant, Option<f64>, Option<DeviceState>)>,
+    start: Option<(Instant, Option<f64>, Option<DeviceState>, ReadDetail)>,
     /// The readings of the closed window.
     pub result: Option<WindowReadings>,
 }
@@ -125,23 +143,25 @@ impl WindowObserver for EnergyWindow<'_> {
         }
         let state = self.monitor.snapshot();
         let energy = self.meter.energy_j().map_err(|e| HarnessError::Meter(e.to_string()))?;
-        self.start = Some((Instant::now(), energy, state));
+        self.start = Some((Instant::now(), energy, state, self.meter.last_read()));
         Ok(())
     }
 
     fn close(&mut self) -> Result<(), HarnessError> {
         let end = self.meter.energy_j().map_err(|e| HarnessError::Meter(e.to_string()))?;
         let ended = Instant::now();
+        let closing = self.meter.last_read();
         let device_end = self.monitor.snapshot();
         let trace = self.sampler.take().map(PowerSampler::stop);
-        let (started, begin, device_start) =
+        let (started, begin, device_start, opening) =
             self.start.take().ok_or_else(|| HarnessError::Meter("window closed before it opened".into()))?;
         let gross_j = match (begin, end) {
             (Some(b), Some(e)) => Some(e - b),
             _ => None,
         };
         let window_s = (ended - started).as_secs_f64();
-        self.result = Some(WindowReadings { gross_j, window_s, trace, device_start, device_end });
+        let edges = MeterEdges::between(&opening, &closing);
+        self.result = Some(WindowReadings { gross_j, window_s, trace, device_start, device_end, edges });
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::energy::meter::EnergyMethod;
+use crate::energy::meter::{EnergyMethod, PartReading, ReadDetail, RemoteRead};
 use crate::energy::power_sampler::PowerTrace;
 
 /// Most points kept in [`EnergyReport::power_trace_w`].
@@ -25,6 +25,34 @@ pub struct WindowMeasurement {
     pub inferences: u64,
     /// Optional power-sample trace over the window (cross-check only).
     pub trace: Option<PowerTrace>,
+    /// Each summed part's energy and the remote reads' timing.
+    pub edges: MeterEdges,
+}
+
+/// What the meter said at a window's two edges beyond the summed figure.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MeterEdges {
+    /// Each summed part's joules over the window (a meter of several counters).
+    pub parts: Vec<PartReading>,
+    /// The timing of the opening and closing reads of a remote meter.
+    pub remote_reads: Vec<RemoteRead>,
+}
+
+impl MeterEdges {
+    /// The parts' energy between the `opening` and `closing` reads, and both reads' timing.
+    pub fn between(opening: &ReadDetail, closing: &ReadDetail) -> MeterEdges {
+        let parts = if opening.parts.len() == closing.parts.len() {
+            opening
+                .parts
+                .iter()
+                .zip(&closing.parts)
+                .map(|(a, b)| PartReading { scope: b.scope.clone(), joules: b.joules - a.joules })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        MeterEdges { parts, remote_reads: opening.remote.iter().chain(closing.remote.iter()).copied().collect() }
+    }
 }
 
 /// The serialisable energy result of one window; every figure carries `method`.
@@ -73,6 +101,12 @@ pub struct EnergyReport {
     /// Where the uncertainty of these figures comes from (aggregates only).
     #[serde(default)]
     pub error_budget: Option<ErrorBudget>,
+    /// Each summed counter's joules (a meter of several GPUs); `joules` is their sum.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartReading>,
+    /// Round-trip time and clock offset of the window's edge reads of a remote meter.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remote_reads: Vec<RemoteRead>,
 }
 
 /// The sources of error of an energy figure, each as a fraction.
@@ -86,6 +120,17 @@ pub struct ErrorBudget {
     pub trial_cv: Option<f64>,
     /// Largest |trace − counter| / counter among the trials.
     pub trace_gap_frac: Option<f64>,
+    /// Remote meter: the largest round-trip time of an edge read, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_rtt_max_s: Option<f64>,
+    /// Remote meter: the smallest and largest clock offset (serving node minus client) of the reads, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_clock_offset_s: Option<[f64; 2]>,
+    /// Remote meter: each counter was read somewhere inside its request's round
+    /// trip, so a window's edges are uncertain by up to the two round trips:
+    /// the largest (opening + closing RTT) / window among the trials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_edge_frac: Option<f64>,
 }
 
 fn per(j: Option<f64>, n: u64) -> Option<f64> {
@@ -161,6 +206,8 @@ impl EnergyReport {
             j_per_inference_ci95: None,
             net_j_per_inference_ci95: None,
             error_budget: None,
+            parts: m.edges.parts.clone(),
+            remote_reads: m.edges.remote_reads.clone(),
         }
     }
 
@@ -186,6 +233,8 @@ impl EnergyReport {
             j_per_inference_ci95: None,
             net_j_per_inference_ci95: None,
             error_budget: None,
+            parts: Vec::new(),
+            remote_reads: Vec::new(),
         }
     }
 }
@@ -205,6 +254,7 @@ mod tests {
             idle_w: idle,
             inferences: n,
             trace: None,
+            edges: MeterEdges::default(),
         }
     }
 

@@ -20,6 +20,8 @@ use crate::endpoint::params::EndpointParams;
 use crate::endpoint::source::{requests_sha256, PromptSetSource, RequestSource};
 use crate::endpoint::tally::{tally_window, EndpointTally};
 use crate::endpoint::EndpointSettings;
+use crate::energy::remote::RemoteMeter;
+use crate::energy::{open_nvml_gpus, EnergyMeter, MeterSet};
 use crate::harness::{arrival_schedule, HarnessError, Scenario, ScenarioSettings, WindowObserver};
 
 /// Failures after which a closed loop gives up issuing when most requests fail.
@@ -217,6 +219,37 @@ impl Engine for EndpointEngine {
             max_failed_frac: p.max_failed_frac,
             max_in_flight: p.max_in_flight,
             slo: p.slo.clone(),
+            meter: p.meter.clone(),
+            meter_url: p.meter_url.as_deref().map(public_meter_url),
         })
+    }
+
+    fn serving_meter(&self) -> Option<Result<Box<dyn EnergyMeter>, String>> {
+        let p = &self.params;
+        if p.meter.is_empty() {
+            return None;
+        }
+        Some(match &p.meter_url {
+            Some(url) => {
+                let var = p.meter_token_env.as_deref().unwrap_or_default();
+                match std::env::var(var) {
+                    Ok(token) => RemoteMeter::open(url, &token, &p.meter)
+                        .map(|m| Box::new(m) as Box<dyn EnergyMeter>)
+                        .map_err(|e| e.to_string()),
+                    Err(_) => Err(format!("meter_token_env: the environment variable {var} is not set")),
+                }
+            }
+            None => open_nvml_gpus(&p.meter)
+                .and_then(|parts| MeterSet::new(parts).map_err(|e| e.to_string()))
+                .map(|m| Box::new(m) as Box<dyn EnergyMeter>),
+        })
+    }
+}
+
+/// The meter URL as recorded: scheme, host and port only.
+fn public_meter_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(u) => format!("{}://{}:{}", u.scheme(), u.host_str().unwrap_or(""), u.port_or_known_default().unwrap_or(80)),
+        Err(_) => "(invalid)".into(),
     }
 }

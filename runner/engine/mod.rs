@@ -53,6 +53,11 @@ pub trait Engine {
     fn unmetered_here(&self) -> Option<String> {
         None
     }
+    /// The meter of the GPUs that serve a remote engine, when the suite names
+    /// them: `None` when it names none (the energy is then unmeasured here).
+    fn serving_meter(&self) -> Option<Result<Box<dyn crate::energy::EnergyMeter>, String>> {
+        None
+    }
     /// The endpoint's settings for the result (remote engines only).
     fn endpoint_settings(&self) -> Option<EndpointSettings> {
         None

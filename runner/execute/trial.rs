@@ -73,20 +73,26 @@ fn idle(meter: &mut dyn EnergyMeter, run: &PlannedRun) -> Result<Option<IdleMeas
 }
 
 /// The meter and the device monitor of a trial: the device's own, except
-/// for an engine that runs elsewhere (its energy is then unmeasured here,
-/// unless the meter is scripted for a test).
+/// for an engine that runs elsewhere: its serving GPUs' meter when the suite
+/// names them (a meter that cannot be opened fails the run: the suite asked
+/// for a figure), otherwise unmeasured here (unless the meter is scripted
+/// for a test).
 fn meter_and_monitor(
     env: &Environment<'_>,
     target: &DeviceFacts,
     engine: &dyn Engine,
-) -> (Box<dyn EnergyMeter>, Box<dyn DeviceMonitor>) {
-    match engine.unmetered_here() {
-        Some(why) if *env.meter == MeterChoice::Real => {
-            (Box::new(Unmeasured::new(why.clone())), Box::new(NoMonitor(why)))
-        }
+) -> Result<(Box<dyn EnergyMeter>, Box<dyn DeviceMonitor>), RunFailure> {
+    Ok(match engine.unmetered_here() {
+        Some(why) if *env.meter == MeterChoice::Real => match engine.serving_meter() {
+            Some(Ok(meter)) => {
+                (meter, Box::new(NoMonitor("the serving GPUs' clocks are not monitored from this client".into())))
+            }
+            Some(Err(e)) => return Err(RunFailure::Failed(format!("the serving GPUs' meter: {e}"))),
+            None => (Box::new(Unmeasured::new(why.clone())), Box::new(NoMonitor(why))),
+        },
         Some(why) => (open_meter(env.meter, target, env.cpu), Box::new(NoMonitor(why))),
         None => (open_meter(env.meter, target, env.cpu), open_monitor(target)),
-    }
+    })
 }
 
 /// Runs trial `index` of `run` on the staged engine.
@@ -100,10 +106,10 @@ pub fn run_trial(
 ) -> Result<TrialOutcome, RunFailure> {
     let cooldown = cooldown_for(run, index);
     pause(env, cooldown)?;
-    let (mut meter, mut monitor) = meter_and_monitor(env, target, engine);
+    let (mut meter, mut monitor) = meter_and_monitor(env, target, engine)?;
     let idle_before = idle(meter.as_mut(), run)?;
 
-    let (second, _) = meter_and_monitor(env, target, engine);
+    let (second, _) = meter_and_monitor(env, target, engine)?;
     let mut second = second;
     let trace_source = matches!(second.power_w(), Ok(Some(_))).then_some(second);
     let mut window = EnergyWindow::new(meter.as_mut(), monitor.as_mut(), trace_source);
@@ -132,6 +138,7 @@ pub fn run_trial(
             idle_w,
             inferences: outcome.samples,
             trace: readings.trace,
+            edges: readings.edges,
         })
     };
     Ok(TrialOutcome {

@@ -38,6 +38,9 @@ pub struct GenerationRecord {
     pub net_j_per_output_token: Option<f64>,
     /// Gross joules per request (= `energy.j_per_inference`).
     pub j_per_request: Option<f64>,
+    /// Gross joules per token processed, prompt and output together.
+    #[serde(default)]
+    pub j_per_total_token: Option<f64>,
     /// Whether prefill and decode energy are reported apart, and why not.
     pub phase_energy: String,
 }
@@ -73,6 +76,8 @@ impl GenerationRecord {
         }
         let window_s: f64 = trials.iter().map(|(_, w, _)| w).sum();
         let energies: Vec<(&EnergyReport, u64)> = trials.iter().map(|(t, _, e)| (*e, t.output_tokens)).collect();
+        let all_tokens: Vec<(&EnergyReport, u64)> =
+            trials.iter().map(|(t, _, e)| (*e, t.prompt_tokens + t.output_tokens)).collect();
         let decode_tokens = total.output_tokens.saturating_sub(total.ttft_ns.len() as u64);
         Ok(Some(GenerationRecord {
             ttft_ns: summary(&total.ttft_ns)?,
@@ -85,6 +90,7 @@ impl GenerationRecord {
             j_per_output_token: per_token(&energies, false),
             net_j_per_output_token: per_token(&energies, true),
             j_per_request,
+            j_per_total_token: per_token(&all_tokens, false),
             phase_energy: PHASE_ENERGY.into(),
         }))
     }
@@ -129,6 +135,8 @@ impl GenerationRecord {
         self.j_per_output_token = joules.filter(|_| tokens > 0.0).map(|j| j / tokens);
         self.net_j_per_output_token = net_joules.filter(|_| tokens > 0.0).map(|j| j / tokens);
         self.j_per_request = j_per_request;
+        let all = (self.prompt_tokens + self.output_tokens) as f64;
+        self.j_per_total_token = joules.filter(|_| all > 0.0).map(|j| j / all);
     }
 }
 

@@ -44,9 +44,9 @@ TOLERANCE = 1e-4
 class Wattbench:
     """A `wattbench peer-serve` process and its line protocol."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, device):
         self.proc = subprocess.Popen(
-            [binary, "peer-serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
+            [binary, "peer-serve", "--device", device], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
         )
 
     def ask(self, line):
@@ -66,8 +66,11 @@ class Wattbench:
         self.proc.wait(timeout=30)
 
 
-def torch_timer(model, pool, batch):
-    """A function that runs `queries` queries of `batch` samples of `pool` and returns the seconds."""
+def torch_timer(model, pool, batch, device):
+    """A function that runs `queries` queries of `batch` samples of `pool` and returns the seconds.
+
+    Each query starts from host memory and ends with its outputs in host
+    memory (on a GPU: copied in, run, copied back, which also synchronises)."""
     n = pool.shape[0]
     starts = list(range(0, n - batch + 1, batch)) or [0]
     inputs = [torch.from_numpy(pool[s : s + batch]) for s in starts]
@@ -76,7 +79,7 @@ def torch_timer(model, pool, batch):
         t0 = time.perf_counter()
         with torch.inference_mode():
             for q in range(queries):
-                model(inputs[q % len(inputs)]).numpy()
+                model(inputs[q % len(inputs)].to(device)).cpu().numpy()
         return time.perf_counter() - t0
 
     return run
@@ -93,13 +96,15 @@ def calibrate(run, seconds):
         queries *= 4
 
 
-def agreement(wb, model, workload, prefix, probe_n):
+def agreement(wb, model, workload, prefix, probe_n, device):
     inputs = np.load(prefix + ".inputs.npy")
     expected = np.load(prefix + ".outputs.npy")
     with torch.inference_mode():
-        got = model(torch.from_numpy(inputs)).numpy().reshape(expected.shape)
+        got = model(torch.from_numpy(inputs).to(device)).cpu().numpy().reshape(expected.shape)
         # Batch 1 too: the first few samples one at a time.
-        singles = np.concatenate([model(torch.from_numpy(inputs[i : i + 1])).numpy() for i in range(4)])
+        singles = np.concatenate(
+            [model(torch.from_numpy(inputs[i : i + 1]).to(device)).cpu().numpy() for i in range(4)]
+        )
     scale = float(np.max(np.abs(expected))) or 1.0
     worst = float(np.max(np.abs(got - expected))) / scale
     worst1 = float(np.max(np.abs(singles.reshape(expected[:4].shape) - expected[:4]))) / scale
@@ -121,19 +126,41 @@ def main():
         default="burn",
         help="wattbench engine of the workloads that have more than one (load-forecast, mine-gas): burn or fused-cpu",
     )
+    ap.add_argument(
+        "--device",
+        default="cpu",
+        help="cpu, or cuda: both engines on CUDA device 0 (PyTorch on CUDA beside wattbench's Burn CUDA backend)",
+    )
+    ap.add_argument(
+        "--tolerance",
+        type=float,
+        default=TOLERANCE,
+        help="largest relative disagreement accepted (default %(default)g; TF32 or reduced-precision GPU "
+        "matrix units may need more)",
+    )
     ap.add_argument("--json", help="write every timing to this file")
     ap.add_argument("--check-only", action="store_true", help="only check that the outputs agree; time nothing")
     args = ap.parse_args()
 
+    if args.device not in ("cpu", "cuda"):
+        raise SystemExit(f"error: --device {args.device}: expected cpu or cuda")
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("error: --device cuda: PyTorch sees no CUDA device")
+    if args.device == "cuda":
+        # Full f32 on both sides: no TF32 in PyTorch's matrix products and convolutions.
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    device = torch.device(args.device)
     torch.set_num_threads(args.threads)
     workloads = [w for w in args.workloads.split(",") if w]
     batches = [int(b) for b in args.batches.split(",")]
     print(
         f"# torch {torch.__version__}, {torch.get_num_threads()} threads, cpu count {os.cpu_count()}; "
-        f"wattbench engine of the recurrent workloads: {args.engine}"
+        f"wattbench engine of the recurrent workloads: {args.engine}; device {args.device}"
+        + (f" ({torch.cuda.get_device_name(0)})" if args.device == "cuda" else "")
     )
 
-    wb = Wattbench(args.wattbench)
+    wb = Wattbench(args.wattbench, "cuda:0" if args.device == "cuda" else "cpu")
     tmp = tempfile.mkdtemp(prefix="wattbench-peers-")
     engines = {}
     agree = {}
@@ -146,17 +173,17 @@ def main():
             prefix = os.path.join(tmp, w)
             wb.ask(f"probe {w} 64 {prefix}")
             out_shape = np.load(prefix + ".outputs.npy").shape
-            model = models.build(w, os.path.join(args.weights_dir, f"{w}-quick.mpk"), out_shape)
-            pool, _, worst = agreement(wb, model, w, prefix, 64)
+            model = models.build(w, os.path.join(args.weights_dir, f"{w}-quick.mpk"), out_shape).to(device)
+            pool, _, worst = agreement(wb, model, w, prefix, 64, device)
             agree[w] = worst
-            status = "ok" if worst <= TOLERANCE else "DISAGREE"
-            print(f"# {w}: outputs agree to {worst:.2e} of the largest output ({status}, tolerance {TOLERANCE:g})")
-            if worst > TOLERANCE:
-                raise SystemExit(f"error: {w}: PyTorch and wattbench disagree ({worst:.3e} > {TOLERANCE:g})")
+            status = "ok" if worst <= args.tolerance else "DISAGREE"
+            print(f"# {w}: outputs agree to {worst:.2e} of the largest output ({status}, tolerance {args.tolerance:g})")
+            if worst > args.tolerance:
+                raise SystemExit(f"error: {w}: PyTorch and wattbench disagree ({worst:.3e} > {args.tolerance:g})")
             traced = None
             if args.trace:
                 with torch.inference_mode():
-                    traced = torch.jit.freeze(torch.jit.trace(model, torch.from_numpy(pool[:1])))
+                    traced = torch.jit.freeze(torch.jit.trace(model, torch.from_numpy(pool[:1]).to(device)))
             engines[w] = (model, traced, pool)
 
         if args.check_only:
@@ -167,10 +194,10 @@ def main():
             for b in batches:
                 runners = {
                     "wattbench": lambda q, w=w, b=b: float(wb.ask(f"time {w} {b} {q}")),
-                    "torch": torch_timer(model, pool, b),
+                    "torch": torch_timer(model, pool, b, device),
                 }
                 if traced is not None:
-                    runners["torch-trace"] = torch_timer(traced, pool, b)
+                    runners["torch-trace"] = torch_timer(traced, pool, b, device)
                 queries = {k: calibrate(r, args.seconds) for k, r in runners.items()}
                 rows = []
                 for r in range(args.rounds):
@@ -218,7 +245,8 @@ def main():
         doc = {
             "torch": torch.__version__,
             "threads": torch.get_num_threads(),
-            "tolerance": TOLERANCE,
+            "device": args.device,
+            "tolerance": args.tolerance,
             "agreement": agree,
             "timings_s_per_query": {f"{w}/b{b}": rows for (w, b), rows in timings.items()},
         }
