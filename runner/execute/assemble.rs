@@ -214,9 +214,9 @@ pub fn assemble(
     };
     let tallies: Vec<_> = trials
         .iter()
-        .filter_map(|t| Some((t.generation.as_ref()?, t.outcome.window.as_secs_f64(), &t.energy)))
+        .filter_map(|t| Some((t.generation.as_ref()?, t.outcome.window.as_secs_f64())))
         .collect();
-    let generation = GenerationRecord::build(&tallies, energy.j_per_inference).map_err(RunFailure::Failed)?;
+    let generation = GenerationRecord::build(&tallies, &energy).map_err(RunFailure::Failed)?;
     let model = workload.model_card().clone();
     let data = workload.data_card().clone();
     let answers = workload.answer_score().map(|s| AnswersRecord::new(s, &data.sha256, &energy));

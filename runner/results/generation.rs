@@ -53,33 +53,19 @@ fn summary(values: &[u64]) -> Result<LatencySummary, String> {
     LatencySummary::from_histogram(&h)
 }
 
-/// Per-trial energy and tokens, summed over trials where energy was measured.
-fn per_token(energies: &[(&EnergyReport, u64)], net: bool) -> Option<f64> {
-    let (mut joules, mut tokens) = (0.0, 0u64);
-    for (e, t) in energies {
-        joules += if net { e.net_joules? } else { e.joules? };
-        tokens += t;
-    }
-    (tokens > 0).then(|| joules / tokens as f64)
-}
-
 impl GenerationRecord {
-    /// Builds the record from each trial's tally, window length and energy.
-    pub fn build(
-        trials: &[(&GenerationTally, f64, &EnergyReport)],
-        j_per_request: Option<f64>,
-    ) -> Result<Option<GenerationRecord>, String> {
+    /// Builds the record from each trial's tally and window length; the
+    /// energy figures follow from the run's aggregate `energy` (its joules,
+    /// net joules and joules per inference), exactly as `check` recomputes them.
+    pub fn build(trials: &[(&GenerationTally, f64)], energy: &EnergyReport) -> Result<Option<GenerationRecord>, String> {
         let mut total = GenerationTally::default();
-        trials.iter().for_each(|(t, _, _)| total.merge(t));
+        trials.iter().for_each(|(t, _)| total.merge(t));
         if total.ttft_ns.is_empty() {
             return Ok(None);
         }
-        let window_s: f64 = trials.iter().map(|(_, w, _)| w).sum();
-        let energies: Vec<(&EnergyReport, u64)> = trials.iter().map(|(t, _, e)| (*e, t.output_tokens)).collect();
-        let all_tokens: Vec<(&EnergyReport, u64)> =
-            trials.iter().map(|(t, _, e)| (*e, t.prompt_tokens + t.output_tokens)).collect();
+        let window_s: f64 = trials.iter().map(|(_, w)| w).sum();
         let decode_tokens = total.output_tokens.saturating_sub(total.ttft_ns.len() as u64);
-        Ok(Some(GenerationRecord {
+        let mut record = GenerationRecord {
             ttft_ns: summary(&total.ttft_ns)?,
             itl_ns: summary(&total.itl_ns)?,
             prompt_tokens: total.prompt_tokens,
@@ -87,12 +73,14 @@ impl GenerationRecord {
             output_tokens_per_s: total.output_tokens as f64 / window_s.max(1e-9),
             prefill_tokens_per_s: total.prompt_tokens as f64 / (total.prefill_ns as f64 * 1e-9).max(1e-12),
             decode_tokens_per_s: decode_tokens as f64 / (total.decode_ns as f64 * 1e-9).max(1e-12),
-            j_per_output_token: per_token(&energies, false),
-            net_j_per_output_token: per_token(&energies, true),
-            j_per_request,
-            j_per_total_token: per_token(&all_tokens, false),
+            j_per_output_token: None,
+            net_j_per_output_token: None,
+            j_per_request: None,
+            j_per_total_token: None,
             phase_energy: PHASE_ENERGY.into(),
-        }))
+        };
+        record.set_energy(energy.joules, energy.net_joules, energy.j_per_inference);
+        Ok(Some(record))
     }
 }
 
@@ -155,7 +143,7 @@ mod tests {
             decode_ns: 9_000_000,
         };
         let mut e = EnergyReport::unmeasured("cpu", 2.0);
-        let r = GenerationRecord::build(&[(&t, 2.0, &e)], None).unwrap().unwrap();
+        let r = GenerationRecord::build(&[(&t, 2.0)], &e).unwrap().unwrap();
         assert_eq!((r.output_tokens, r.ttft_ns.count, r.itl_ns.count), (20, 2, 9));
         assert!((r.output_tokens_per_s - 10.0).abs() < 1e-9);
         assert!((r.prefill_tokens_per_s - 100_000.0).abs() < 1e-6);
@@ -163,9 +151,11 @@ mod tests {
         assert_eq!(r.j_per_output_token, None);
         e.joules = Some(40.0);
         e.net_joules = Some(10.0);
-        let r = GenerationRecord::build(&[(&t, 2.0, &e)], Some(4.0)).unwrap().unwrap();
+        e.j_per_inference = Some(4.0);
+        let r = GenerationRecord::build(&[(&t, 2.0)], &e).unwrap().unwrap();
         assert_eq!((r.j_per_output_token, r.net_j_per_output_token), (Some(2.0), Some(0.5)));
-        assert_eq!(GenerationRecord::build(&[(&GenerationTally::default(), 1.0, &e)], None).unwrap().is_none(), true);
+        assert_eq!((r.j_per_request, r.j_per_total_token), (Some(4.0), Some(40.0 / 220.0)));
+        assert_eq!(GenerationRecord::build(&[(&GenerationTally::default(), 1.0)], &e).unwrap().is_none(), true);
     }
 
     #[test]
@@ -179,7 +169,7 @@ mod tests {
             decode_ns: 9_000_000,
         };
         let e = EnergyReport::unmeasured("cpu", 2.0);
-        let mut a = GenerationRecord::build(&[(&t, 2.0, &e)], None).unwrap().unwrap();
+        let mut a = GenerationRecord::build(&[(&t, 2.0)], &e).unwrap().unwrap();
         let b = a.clone();
         a.merge_shard(&b).unwrap();
         // Two shards side by side: twice the tokens and output rate, the same phase rates.

@@ -111,6 +111,28 @@ def agreement(wb, model, workload, prefix, probe_n, device):
     return inputs, expected, max(worst, worst1)
 
 
+def stage(wb, w, args, device, tmp):
+    """Prepares `w` in wattbench and in PyTorch and checks that they agree; returns (engines, agreement)."""
+    params = {"weights": f"reference:{w}-quick"}
+    if w in ("load-forecast", "mine-gas"):
+        params["engine"] = args.engine
+    wb.ask(f"prepare {w} {w} {json.dumps(params)}")
+    prefix = os.path.join(tmp, w)
+    wb.ask(f"probe {w} 64 {prefix}")
+    out_shape = np.load(prefix + ".outputs.npy").shape
+    model = models.build(w, os.path.join(args.weights_dir, f"{w}-quick.mpk"), out_shape).to(device)
+    pool, _, worst = agreement(wb, model, w, prefix, 64, device)
+    status = "ok" if worst <= args.tolerance else "DISAGREE"
+    print(f"# {w}: outputs agree to {worst:.2e} of the largest output ({status}, tolerance {args.tolerance:g})", flush=True)
+    if worst > args.tolerance:
+        raise SystemExit(f"error: {w}: PyTorch and wattbench disagree ({worst:.3e} > {args.tolerance:g})")
+    traced = None
+    if args.trace:
+        with torch.inference_mode():
+            traced = torch.jit.freeze(torch.jit.trace(model, torch.from_numpy(pool[:1]).to(device)))
+    return (model, traced, pool), worst
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--wattbench", required=True, help="path of a release build of wattbench")
@@ -137,6 +159,11 @@ def main():
         default=TOLERANCE,
         help="largest relative disagreement accepted (default %(default)g; TF32 or reduced-precision GPU "
         "matrix units may need more)",
+    )
+    ap.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="report a workload that fails or disagrees and go on with the others (the table omits it)",
     )
     ap.add_argument("--json", help="write every timing to this file")
     ap.add_argument("--check-only", action="store_true", help="only check that the outputs agree; time nothing")
@@ -165,26 +192,16 @@ def main():
     engines = {}
     agree = {}
     try:
+        failed = {}
         for w in workloads:
-            params = {"weights": f"reference:{w}-quick"}
-            if w in ("load-forecast", "mine-gas"):
-                params["engine"] = args.engine
-            wb.ask(f"prepare {w} {w} {json.dumps(params)}")
-            prefix = os.path.join(tmp, w)
-            wb.ask(f"probe {w} 64 {prefix}")
-            out_shape = np.load(prefix + ".outputs.npy").shape
-            model = models.build(w, os.path.join(args.weights_dir, f"{w}-quick.mpk"), out_shape).to(device)
-            pool, _, worst = agreement(wb, model, w, prefix, 64, device)
-            agree[w] = worst
-            status = "ok" if worst <= args.tolerance else "DISAGREE"
-            print(f"# {w}: outputs agree to {worst:.2e} of the largest output ({status}, tolerance {args.tolerance:g})")
-            if worst > args.tolerance:
-                raise SystemExit(f"error: {w}: PyTorch and wattbench disagree ({worst:.3e} > {args.tolerance:g})")
-            traced = None
-            if args.trace:
-                with torch.inference_mode():
-                    traced = torch.jit.freeze(torch.jit.trace(model, torch.from_numpy(pool[:1]).to(device)))
-            engines[w] = (model, traced, pool)
+            try:
+                engines[w], agree[w] = stage(wb, w, args, device, tmp)
+            except (RuntimeError, SystemExit) as e:
+                if not args.keep_going:
+                    raise
+                failed[w] = str(e)
+                print(f"# {w}: SKIPPED: {e}", flush=True)
+        workloads = [w for w in workloads if w in engines]
 
         if args.check_only:
             return 0
@@ -198,12 +215,19 @@ def main():
                 }
                 if traced is not None:
                     runners["torch-trace"] = torch_timer(traced, pool, b, device)
-                queries = {k: calibrate(r, args.seconds) for k, r in runners.items()}
-                rows = []
-                for r in range(args.rounds):
-                    order = list(runners) if r % 2 == 0 else list(reversed(runners))
-                    per_query = {k: runners[k](queries[k]) / queries[k] for k in order}
-                    rows.append(per_query)
+                try:
+                    queries = {k: calibrate(r, args.seconds) for k, r in runners.items()}
+                    rows = []
+                    for r in range(args.rounds):
+                        order = list(runners) if r % 2 == 0 else list(reversed(runners))
+                        per_query = {k: runners[k](queries[k]) / queries[k] for k in order}
+                        rows.append(per_query)
+                except (RuntimeError, torch.cuda.OutOfMemoryError) as e:
+                    if not args.keep_going:
+                        raise
+                    failed[f"{w}/b{b}"] = str(e)
+                    print(f"# {w} b{b}: SKIPPED: {e}", flush=True)
+                    continue
                 timings[(w, b)] = rows
                 ratios = [row["torch"] / row["wattbench"] for row in rows]
                 print(
@@ -226,6 +250,9 @@ def main():
         cells = []
         for key in ["torch"] + (["torch-trace"] if args.trace else []):
             for b in batches:
+                if (w, b) not in timings:
+                    cells.append("failed")
+                    continue
                 ratios = [row[key] / row["wattbench"] for row in timings[(w, b)]]
                 med = statistics.median(ratios)
                 if key == "torch":
@@ -248,6 +275,7 @@ def main():
             "device": args.device,
             "tolerance": args.tolerance,
             "agreement": agree,
+            "failed": failed,
             "timings_s_per_query": {f"{w}/b{b}": rows for (w, b), rows in timings.items()},
         }
         with open(args.json, "w") as f:

@@ -18,6 +18,7 @@ mod malformed_suite;
 mod merge_checks;
 mod openai_server;
 mod real_server;
+mod remote_meter;
 mod run_results;
 mod signing;
 mod support;
