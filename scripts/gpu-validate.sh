@@ -27,7 +27,8 @@
 #       --rehearse: the same script on the CPU, each CUDA step replaced by its
 #       CPU substitute (named in the log), to test the script before GPU time
 #       is spent.
-#   -> OUT/validate.log, OUT/results/, OUT/calibration/, OUT/rank.md, OUT/report.html
+#   -> OUT/validate.log, OUT/results/, OUT/calibration/, OUT/rank.md, OUT/report.html,
+#      OUT/panics.log (the whole message of any backend panic)
 #   Exit: 0 every step done, 1 a step failed, 2 bad usage or package, 3 steps skipped
 #   or stopped for the budget (none failed).
 set -uo pipefail
@@ -186,6 +187,7 @@ case "$BIN_ARG" in
      log "binary: $BIN (not a package; sha256 $(sha256_of "$BIN"))" ;;
 esac
 export WATTBENCH_CALIBRATION_DIR="$OUT/calibration"
+export WATTBENCH_PANIC_LOG="$OUT/panics.log"   # a backend panic's whole message (the one-line error keeps 500 characters)
 
 if [ "$REHEARSE" = 1 ]; then DEV=cpu; PREP=1; else DEV=cuda:0; PREP=4; fi
 MODE="$([ "$FULL" = 1 ] && echo full || echo budget)$([ "$REHEARSE" = 1 ] && echo ", rehearsal on the CPU")"

@@ -5,6 +5,7 @@
 //! (`crate::scheduler`).
 
 mod assemble;
+mod backend_health;
 mod batch_bound;
 mod environment;
 mod failure;

@@ -16,6 +16,34 @@ static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 /// the guarded run's to report.
 static GUARDS: AtomicUsize = AtomicUsize::new(0);
 
+/// How many panics the guards have caught in this process.
+static CAUGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// The number of panics [`catch_panic`] has caught so far in this process.
+pub fn panics_caught() -> usize {
+    CAUGHT.load(Ordering::SeqCst)
+}
+
+/// Appends a panic's whole message to the file named by `WATTBENCH_PANIC_LOG`,
+/// when set: the one-line error keeps 500 characters, and a backend's panic
+/// (an autotuner listing why each kernel failed) may say more that matters.
+fn log_whole(info: &panic::PanicHookInfo<'_>) {
+    let Some(path) = std::env::var_os("WATTBENCH_PANIC_LOG") else { return };
+    let payload = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    let whole: String = payload.chars().take(64 * 1024).collect();
+    let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+    let entry = format!("--- panic at {at}\n{whole}\n");
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        use std::io::Write;
+        let _ = f.write_all(entry.as_bytes());
+    }
+}
+
 /// The exit code of a panic that escaped every guard (a bug): 70, the BSD
 /// `EX_SOFTWARE` ("internal software error").
 pub const BUG_EXIT_CODE: u8 = 70;
@@ -45,6 +73,7 @@ fn describe(info: &panic::PanicHookInfo<'_>) -> String {
 /// program then exits with [`BUG_EXIT_CODE`] (see `main`).
 pub fn install_panic_hook() {
     panic::set_hook(Box::new(|info| {
+        log_whole(info);
         let message = describe(info);
         if GUARDS.load(Ordering::SeqCst) > 0 {
             if let Ok(mut last) = LAST_PANIC.lock() {
@@ -62,6 +91,7 @@ pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     GUARDS.fetch_sub(1, Ordering::SeqCst);
     result.map_err(|_| {
+        CAUGHT.fetch_add(1, Ordering::SeqCst);
         LAST_PANIC
             .lock()
             .ok()

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use super::assemble::{assemble, now_rfc3339, RunContext};
 use super::environment::Environment;
 use super::failure::RunFailure;
-use super::panic_guard::catch_panic;
+use super::backend_health;
+use super::panic_guard::{catch_panic, panics_caught};
 use super::peak::find_peak;
 use super::stage::stage;
 use super::trial::run_trial;
@@ -16,8 +17,28 @@ use crate::results::{write_atomic, RunRecord};
 use crate::suite::PlannedRun;
 
 /// Runs `run` on `target` (every trial, then the accuracy pass) and writes
-/// its result file; returns the record and its path.
+/// its result file; returns the record and its path. A run on a GPU whose
+/// backend panicked earlier in this process is not started (see
+/// [`super::backend_health`]); a panic in this one is recorded.
 pub fn run_one(
+    env: &Environment<'_>,
+    index: usize,
+    run: &PlannedRun,
+    target: &DeviceFacts,
+) -> Result<(RunRecord, PathBuf), RunFailure> {
+    if let Some(why) = backend_health::refusal(target.device) {
+        return Err(RunFailure::Failed(why));
+    }
+    let panics_before = panics_caught();
+    let outcome = run_guarded(env, index, run, target);
+    if panics_caught() > panics_before {
+        let label = format!("run {index} ({} {} on {})", run.workload, run.settings.scenario, target.device);
+        backend_health::record_panic(target.device, &label);
+    }
+    outcome
+}
+
+fn run_guarded(
     env: &Environment<'_>,
     index: usize,
     run: &PlannedRun,

@@ -45,16 +45,33 @@ class Wattbench:
     """A `wattbench peer-serve` process and its line protocol."""
 
     def __init__(self, binary, device):
-        self.proc = subprocess.Popen(
-            [binary, "peer-serve", "--device", device], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1
-        )
+        self.command = [binary, "peer-serve", "--device", device]
+        self.prepared = []
+        self.start()
 
-    def ask(self, line):
-        self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
-        answer = self.proc.stdout.readline().strip()
+    def start(self):
+        self.proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def revive(self):
+        """After the process died (a backend panic ends it, and a GPU backend keeps no usable
+        state after one anyway): a new process, with every workload that was staged staged again."""
+        if self.proc.poll() is None:
+            return
+        self.start()
+        for line in self.prepared:
+            self.ask(line, record=False)
+
+    def ask(self, line, record=True):
+        try:
+            self.proc.stdin.write(line + "\n")
+            self.proc.stdin.flush()
+            answer = self.proc.stdout.readline().strip()
+        except (BrokenPipeError, OSError):
+            answer = ""
         if not answer.startswith("ok"):
             raise RuntimeError(f"wattbench peer-serve: `{line[:80]}`: {answer or 'no answer (it exited)'}")
+        if record and line.startswith("prepare "):
+            self.prepared.append(line)
         return answer[3:]
 
     def close(self):
@@ -201,6 +218,8 @@ def main():
                     raise
                 failed[w] = str(e)
                 print(f"# {w}: SKIPPED: {e}", flush=True)
+                wb.prepared = [p for p in wb.prepared if not p.startswith(f"prepare {w} ")]
+                wb.revive()
         workloads = [w for w in workloads if w in engines]
 
         if args.check_only:
@@ -227,6 +246,7 @@ def main():
                         raise
                     failed[f"{w}/b{b}"] = str(e)
                     print(f"# {w} b{b}: SKIPPED: {e}", flush=True)
+                    wb.revive()
                     continue
                 timings[(w, b)] = rows
                 ratios = [row["torch"] / row["wattbench"] for row in rows]
