@@ -81,6 +81,8 @@ pub struct RequestRecord {
     pub max_tokens: u64,
     /// Why it failed; `None` for a complete answer.
     pub failure: Option<Failure>,
+    /// The answer's text, from a client that keeps answers (an accuracy pass); otherwise `None`.
+    pub answer: Option<String>,
 }
 
 /// A streaming client of one endpoint.
@@ -93,6 +95,7 @@ pub struct EndpointClient {
     timeout: Duration,
     tokenizer: Option<Arc<Tokenizer>>,
     secret: Option<String>,
+    keep_answers: bool,
 }
 
 /// The JSON body of one request.
@@ -145,7 +148,14 @@ impl EndpointClient {
                 .map_err(|e| format!("cannot build the HTTP client: {e}"))
         };
         let (http, fresh) = (build(usize::MAX)?, build(0)?);
-        Ok(Self { http, fresh, url, headers, timeout, tokenizer, secret })
+        Ok(Self { http, fresh, url, headers, timeout, tokenizer, secret, keep_answers: false })
+    }
+
+    /// The same client, keeping every answer's text in its record (for
+    /// scoring answers; the timed windows keep none).
+    pub fn keeping_answers(mut self) -> Self {
+        self.keep_answers = true;
+        self
     }
 
     /// Removes the API key from a message that might echo it.
@@ -171,6 +181,7 @@ impl EndpointClient {
             token_source: TokenSource::Chunks,
             max_tokens: req.max_tokens as u64,
             failure: None,
+            answer: None,
         };
         let outcome = tokio::time::timeout(self.timeout, self.read(req, &mut rec)).await;
         rec.ended = Instant::now();
@@ -231,7 +242,7 @@ impl EndpointClient {
         }
         let mut parser = SseParser::new(MAX_LINE);
         let mut state = StreamState::default();
-        let keep_text = self.tokenizer.is_some();
+        let keep_text = self.tokenizer.is_some() || self.keep_answers;
         let mut last_text: Option<Instant> = None;
         loop {
             let chunk = match resp.chunk().await {
@@ -296,6 +307,9 @@ impl EndpointClient {
             return Err(Failure::new(FailureKind::EmptyAnswer, "the answer held no text"));
         }
         self.count_tokens(rec, &state);
+        if self.keep_answers {
+            rec.answer = Some(state.text);
+        }
         Ok(())
     }
 

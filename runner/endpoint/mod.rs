@@ -10,6 +10,7 @@ pub mod client;
 pub mod failure;
 pub mod load;
 pub mod params;
+pub mod qa;
 pub mod settings;
 pub mod slo;
 pub mod slo_bounds;

@@ -170,6 +170,7 @@ mod tests {
             token_source: TokenSource::Usage,
             max_tokens: 4,
             failure: failure.map(|k| Failure::new(k, "boom")),
+            answer: None,
         }
     }
 

@@ -11,12 +11,14 @@ use std::time::Instant;
 
 use tokio::runtime::Runtime;
 use wattbench_workloads::llm::{RequestMix, Tokenizer};
+use wattbench_workloads::energy_qa::{score, AnswerScore, QaSpec, Question};
 use wattbench_workloads::{DataCard, ModelCard, PrepareContext, QualityReport, WeightsSource};
 
 use super::{Engine, EngineWindow};
 use crate::endpoint::client::{request_body, EndpointClient, PreparedRequest};
 use crate::endpoint::load::{closed_loop, scheduled, ClosedLoopStop, LoadContext};
 use crate::endpoint::params::EndpointParams;
+use crate::endpoint::qa::{task_params, QuestionSource, TaskParams};
 use crate::endpoint::source::{requests_sha256, PromptSetSource, RequestSource};
 use crate::endpoint::tally::{tally_window, EndpointTally};
 use crate::endpoint::EndpointSettings;
@@ -27,9 +29,20 @@ use crate::harness::{arrival_schedule, HarnessError, Scenario, ScenarioSettings,
 /// Failures after which a closed loop gives up issuing when most requests fail.
 const ABANDON_AFTER: u64 = 32;
 
+/// Requests at once in the accuracy pass of a question set.
+const QA_CONCURRENCY: usize = 8;
+
+/// A question set asked of the endpoint, and the score of its answers.
+struct QaRun {
+    spec: QaSpec,
+    questions: Vec<Question>,
+    score: Option<AnswerScore>,
+}
+
 /// An OpenAI-compatible endpoint, ready to be measured.
 pub struct EndpointEngine {
     params: EndpointParams,
+    qa: Option<QaRun>,
     rt: Runtime,
     ctx: Arc<LoadContext>,
     next_request: usize,
@@ -39,9 +52,19 @@ pub struct EndpointEngine {
 }
 
 impl EndpointEngine {
-    /// Reads the suite's parameters and draws the requests from the prompt set.
-    pub fn prepare(value: &serde_json::Value, prepare: &PrepareContext) -> Result<Self, String> {
-        let p = EndpointParams::from_json(value).map_err(|e| e.to_string())?;
+    /// Reads the suite's parameters of `task` and draws the requests: the
+    /// question set for `energy-qa`, the LLM workload's prompt set otherwise.
+    pub fn prepare(task: &str, value: &serde_json::Value, prepare: &PrepareContext) -> Result<Self, String> {
+        let TaskParams { endpoint: p, qa } = task_params(task, value).map_err(|e| e.to_string())?;
+        if let Some(spec) = qa {
+            let mut source = QuestionSource::new(&spec, &p.output_tokens)?;
+            let questions = source.questions().to_vec();
+            let mut engine = Self::with_source(p, None, &mut source)?;
+            engine.data_card.sha256 = source.sha256().to_string();
+            engine.data_card.test_samples = questions.len();
+            engine.qa = Some(QaRun { spec, questions, score: None });
+            return Ok(engine);
+        }
         let tokenizer = match &p.tokenizer {
             Some(t) => Some(Tokenizer::from_file(&prepare.resolve_weights_path(t)).map_err(|e| e.to_string())?),
             None => None,
@@ -112,6 +135,7 @@ impl EndpointEngine {
         };
         Ok(Self {
             params: p,
+            qa: None,
             rt,
             ctx: Arc::new(LoadContext { client, requests }),
             next_request: 0,
@@ -119,6 +143,43 @@ impl EndpointEngine {
             model_card,
             data_card,
         })
+    }
+}
+
+impl EndpointEngine {
+    /// The accuracy pass of a question set: every question once, a few at
+    /// a time (untimed), each answer's text kept and scored under the gate;
+    /// a failed request is an unanswered question.
+    fn answer_questions(&mut self) -> Result<QualityReport, String> {
+        let qa = self.qa.as_mut().ok_or("no question set")?;
+        let client = Arc::new(EndpointClient::new(&self.params, None)?.keeping_answers());
+        let requests: Vec<PreparedRequest> = self.ctx.requests.iter().take(qa.questions.len()).cloned().collect();
+        let records = self.rt.block_on(async {
+            let gate = Arc::new(tokio::sync::Semaphore::new(QA_CONCURRENCY));
+            let mut tasks = tokio::task::JoinSet::new();
+            for (i, req) in requests.into_iter().enumerate() {
+                let (client, gate) = (client.clone(), gate.clone());
+                tasks.spawn(async move {
+                    let _permit = gate.acquire_owned().await;
+                    (i, client.stream(&req, Instant::now()).await)
+                });
+            }
+            let mut out = Vec::new();
+            while let Some(done) = tasks.join_next().await {
+                out.push(done.map_err(|e| format!("an answer task failed: {e}"))?);
+            }
+            Ok::<_, String>(out)
+        })?;
+        let mut answers = vec![String::new(); qa.questions.len()];
+        let mut tokens = 0;
+        for (i, rec) in records {
+            tokens += rec.output_tokens;
+            answers[i] = rec.answer.unwrap_or_default();
+        }
+        let score = score(&qa.questions, &answers, tokens, qa.spec.question_seed)?;
+        let quality = qa.spec.quality(&score);
+        qa.score = Some(score);
+        Ok(quality)
     }
 }
 
@@ -170,6 +231,9 @@ impl Engine for EndpointEngine {
     }
 
     fn accuracy(&mut self) -> Result<QualityReport, String> {
+        if self.qa.is_some() {
+            return self.answer_questions();
+        }
         let completed = self.quality.completed.len();
         let full = completed as u64 - self.quality.answers_short.min(completed as u64);
         Ok(QualityReport {
@@ -197,6 +261,10 @@ impl Engine for EndpointEngine {
 
     fn backend_name(&self) -> Option<String> {
         Some("openai".into())
+    }
+
+    fn answer_score(&self) -> Option<AnswerScore> {
+        self.qa.as_ref().and_then(|q| q.score.clone())
     }
 
     fn unmetered_here(&self) -> Option<String> {

@@ -18,7 +18,8 @@ use crate::suite::PlannedRun;
 pub fn stage(env: &Environment<'_>, run: &PlannedRun, target: &DeviceFacts) -> Result<Box<dyn Engine>, RunFailure> {
     let device = target.device;
     if run.engine == ENDPOINT_ENGINE {
-        return Ok(Box::new(EndpointEngine::prepare(&run.params, env.prepare).map_err(RunFailure::Failed)?));
+        let engine = EndpointEngine::prepare(&run.workload, &run.params, env.prepare).map_err(RunFailure::Failed)?;
+        return Ok(Box::new(engine));
     }
     let staged = catch_panic(|| backend::prepare(&run.workload, &run.params, env.prepare, device, run.precision))
         .map_err(|p| RunFailure::Failed(format!("staging panicked: {p}")))?;

@@ -11,7 +11,7 @@ pub const BURN: &str = "burn";
 /// Every engine besides Burn, with the tasks it can execute.
 pub const ENGINES: &[(&str, &[&str])] = &[
     // An OpenAI-compatible server (vLLM, SGLang, TensorRT-LLM, MindIE, ...).
-    ("openai", &["llm"]),
+    ("openai", &["llm", "energy-qa"]),
     // The fused CUDA LSTM kernel (kernels/cuda/lstm_fused.cu).
     ("fused-cuda", &["load-forecast"]),
     // The fused CPU recurrent engine (kernels/src/rnn_cpu.rs).

@@ -145,7 +145,7 @@ fn params_json(entry: &RunEntry, ctx: &Ctx<'_>) -> Result<(serde_json::Value, St
     // The endpoint engine's parameters are its own (choose_engine has
     // already refused it for a task it does not execute).
     if engine == crate::endpoint::ENGINE {
-        return match crate::endpoint::EndpointParams::from_json(&value) {
+        return match crate::endpoint::qa::task_params(id, &value) {
             Ok(_) => Ok((value, engine)),
             Err(e) => ctx.err(span, e.to_string()),
         };

@@ -5,6 +5,7 @@ mod check;
 mod concurrent_runs;
 mod devices;
 mod endpoint;
+mod endpoint_qa;
 mod endpoint_slo;
 mod energy_qa;
 mod engines;

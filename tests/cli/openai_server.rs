@@ -45,6 +45,9 @@ pub struct Behaviour {
     pub usage: bool,
     /// The `Authorization` header the server requires, if any.
     pub api_key: Option<String>,
+    /// Answers by prompt (chat API): a prompt found here is answered with
+    /// its text, one word a chunk, instead of `max_tokens` filler tokens.
+    pub answers: Option<std::sync::Arc<std::collections::HashMap<String, String>>>,
 }
 
 impl Default for Behaviour {
@@ -55,6 +58,7 @@ impl Default for Behaviour {
             token_delay: Duration::from_millis(1),
             usage: true,
             api_key: None,
+            answers: None,
         }
     }
 }
@@ -167,7 +171,16 @@ async fn serve(mut socket: TcpStream, b: &Behaviour) -> std::io::Result<()> {
     if let Fault::Status(s) = b.fault {
         return error(&mut socket, s, "injected failure").await;
     }
-    let max_tokens = body["max_tokens"].as_u64().unwrap_or(16).clamp(1, 4096) as usize;
+    let prompt = body["messages"][0]["content"].as_str().unwrap_or_default();
+    let answer: Option<Vec<String>> = b
+        .answers
+        .as_ref()
+        .and_then(|a| a.get(prompt))
+        .map(|text| text.split_inclusive(' ').map(String::from).collect());
+    let max_tokens = match &answer {
+        Some(words) => words.len().max(1),
+        None => body["max_tokens"].as_u64().unwrap_or(16).clamp(1, 4096) as usize,
+    };
     let connection = match b.fault {
         Fault::CloseUnannounced => "Keep-Alive: timeout=5, max=100",
         _ => "Connection: close",
@@ -193,10 +206,11 @@ async fn serve(mut socket: TcpStream, b: &Behaviour) -> std::io::Result<()> {
             _ => {}
         }
         let finish = if i + 1 == max_tokens { serde_json::json!("length") } else { serde_json::Value::Null };
+        let text = answer.as_ref().map_or_else(|| format!(" t{i}"), |w| w[i].clone());
         let choice = if chat {
-            serde_json::json!({"index": 0, "delta": {"content": format!(" t{i}")}, "finish_reason": finish})
+            serde_json::json!({"index": 0, "delta": {"content": text}, "finish_reason": finish})
         } else {
-            serde_json::json!({"index": 0, "text": format!(" t{i}"), "finish_reason": finish})
+            serde_json::json!({"index": 0, "text": text, "finish_reason": finish})
         };
         event(&mut socket, &serde_json::json!({"id": "x", "model": MODEL, "choices": [choice]}).to_string()).await?;
     }
