@@ -150,6 +150,22 @@ case "${1:-}" in
     exit 0
     ;;
   run) ;;
+  __isolated)
+    # Internal: `__isolated N COMMAND...` runs COMMAND --shard K/N for K = 1..N,
+    # each shard (one run) in a process of its own: after a panic a GPU
+    # backend keeps no usable state, so a panic costs that run, not the rest.
+    # SIGINT or SIGTERM (the budget) stops after the current shard.
+    shift
+    n="$1"
+    shift
+    stop=0 rc=0
+    trap 'stop=1' INT TERM
+    for k in $(seq 1 "$n"); do
+      [ "$stop" = 1 ] && break
+      "$@" --shard "$k/$n" || rc=1
+    done
+    exit "$rc"
+    ;;
   *) usage ;;
 esac
 
@@ -342,9 +358,12 @@ if [ "$FULL" = 0 ]; then
   cuda_or calibrate-gpu
   step calibrate-gpu 20 -- "$BIN" calibrate --device "$DEV" --seconds 2 --idle-s 3
   fit_window_to_counter
-  step quick-f32 "$(est_runs 11)" -- "$BIN" run --suite quick --device "$DEV" --precision f32 "${SHORT[@]}" --results "$RES"
+  # One process per run (see __isolated): one workload's backend panic must not cost the others.
+  step quick-f32 "$(est_runs 11)" -- bash "$SELF" __isolated 11 \
+    "$BIN" run --suite quick --device "$DEV" --precision f32 "${SHORT[@]}" --results "$RES"
   cuda_or quick-bf16
-  step quick-bf16 "$(est_runs 3)" -- "$BIN" run --suite "$OUT/suites/quick-bf16.toml" "${SHORT[@]}" --results "$RES"
+  step quick-bf16 "$(est_runs 3)" -- bash "$SELF" __isolated 3 \
+    "$BIN" run --suite "$OUT/suites/quick-bf16.toml" "${SHORT[@]}" --results "$RES"
   cuda_or lstm-reference
   step lstm-reference "$(est_runs "$( [ "$REHEARSE" = 1 ] && echo 2 || echo 4 )")" -- \
     "$BIN" run --suite "$OUT/suites/lstm-reference-short.toml" "${SHORT[@]}" --results "$RES"

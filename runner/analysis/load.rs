@@ -83,16 +83,22 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
 
 /// Parses one result file.
 pub fn load_file(path: &Path) -> Result<LoadedResult, LoadError> {
+    let bytes = read_result_bytes(path)?;
+    let record = parse_result(&bytes, &path.display().to_string())?;
+    Ok(LoadedResult { path: path.to_path_buf(), record })
+}
+
+/// The bytes of one result file, read once (a caller that also verifies
+/// their signature verifies these same bytes): only regular files, read no
+/// further than their size (never /dev/zero or a FIFO), and never the
+/// writer's unfinished temporary files.
+pub fn read_result_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
     let shown = path.display().to_string();
     if path.file_name().and_then(|n| n.to_str()).is_some_and(crate::results::is_temporary_name) {
         let reason = "an unfinished temporary file of wattbench's writer".to_string();
         return Err(LoadError::Foreign { path: shown, reason });
     }
-    // Only regular files, read no further than their size: never /dev/zero or a FIFO.
-    let text = wattbench_workloads::regular_file::read_regular(path)
-        .map_err(|e| LoadError::Unreadable { path: shown.clone(), reason: e.to_string() })?;
-    let record = parse_result(&text, &shown)?;
-    Ok(LoadedResult { path: path.to_path_buf(), record })
+    wattbench_workloads::regular_file::read_regular(path).map_err(|e| LoadError::Unreadable { path: shown, reason: e.to_string() })
 }
 
 /// Parses the bytes of one result file; `shown` names it in errors.

@@ -28,6 +28,14 @@ pub enum MergeError {
     /// Results of the same configuration that do not belong together.
     #[error("{} field(s) differ between results of the same configuration; nothing merged", .0.len())]
     Mismatched(Vec<Mismatch>),
+    /// Endpoint shards that metered the same serving GPUs: adding their energy would count it twice.
+    #[error("{file}: metered the same serving GPUs as another shard ({scope}); their energy cannot be added, nothing merged")]
+    SharedMeter {
+        /// The later shard's file.
+        file: String,
+        /// The meter both read.
+        scope: String,
+    },
 }
 
 fn add_opt(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -72,6 +80,18 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
         out.energy.net_joules = add_opt(out.energy.net_joules, rec.energy.net_joules);
         out.energy.idle_w = add_opt(out.energy.idle_w, rec.energy.idle_w);
         out.energy.avg_power_w = add_opt(out.energy.avg_power_w, rec.energy.avg_power_w);
+        // Each metered part adds like the joules when every shard has the same parts; otherwise none is kept.
+        let same_parts = out.energy.parts.len() == rec.energy.parts.len()
+            && out.energy.parts.iter().zip(&rec.energy.parts).all(|(a, b)| a.scope == b.scope);
+        let serving = rec.endpoint.is_some() && !rec.energy.parts.is_empty();
+        if serving && same_parts {
+            return Err(MergeError::SharedMeter { file, scope: rec.energy.scope.clone() });
+        }
+        if same_parts {
+            out.energy.parts.iter_mut().zip(&rec.energy.parts).for_each(|(a, b)| a.joules += b.joules);
+        } else {
+            out.energy.parts.clear();
+        }
         out.trials.extend(rec.trials.iter().cloned());
         if !rec.verdict.valid {
             out.verdict.valid = false;
@@ -114,6 +134,7 @@ fn merge_group(group: &[&LoadedResult]) -> Result<RunRecord, MergeError> {
         out.energy.method = EnergyMethod::Unmeasured;
         out.energy.joules = None;
         out.energy.net_joules = None;
+        out.energy.parts.clear();
     }
     if let Some(g) = out.generation.as_mut() {
         g.set_energy(out.energy.joules, out.energy.net_joules, out.energy.j_per_inference);

@@ -68,3 +68,22 @@ fn several_fields_give_several_lines_and_hostile_values_stay_on_one() {
     let line = list[0].to_string();
     assert!(!line.contains('\n') && !line.contains('\u{1b}') && line.len() < 400, "{line}");
 }
+
+#[test]
+fn endpoint_shards_that_metered_the_same_serving_gpus_are_not_added() {
+    // A real result of the H200 run: an endpoint whose serving GPU was metered through NVML.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("results/reference/h200-2026-11-30/results/serving-meter/00-llm-offline-endpoint-f32-b4_.json");
+    let shard = |name: &str| {
+        let mut r = load_file(&path).unwrap();
+        r.path = PathBuf::from(name);
+        r
+    };
+    match merge(&[shard("a.json"), shard("b.json")]) {
+        Err(e @ MergeError::SharedMeter { .. }) => {
+            let text = e.to_string();
+            assert!(text.starts_with("b.json: metered the same serving GPUs") && text.contains("GPU 0"), "{text}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}

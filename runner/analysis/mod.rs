@@ -12,7 +12,9 @@ mod qa_frontier;
 mod rank;
 
 pub use compare::{compare, Change, CompareReport, Comparison, ConfigKey};
-pub use load::{load_checked, load_file, load_results, parse_result, result_files, LoadError, LoadedResult};
+pub use load::{
+    load_checked, load_file, load_results, parse_result, read_result_bytes, result_files, LoadError, LoadedResult,
+};
 pub use merge::{merge, MergeError};
 pub use merge_check::{check_group, Mismatch};
 pub use pareto::pareto_front;

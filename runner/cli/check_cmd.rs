@@ -5,14 +5,14 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use super::args::CheckArgs;
-use crate::analysis::{load_file, result_files};
+use crate::analysis::{parse_result, read_result_bytes, result_files};
 use crate::check::{check_record, TOLERANCE};
-use crate::signing::{parse_public_key, verify_file, Verification};
+use crate::signing::{parse_public_key, verify_bytes, Verification};
 
-/// The signature of `file`, judged against the trusted keys (none: any
-/// valid signature, or none at all). `Err` is why the file fails.
-fn signature(file: &std::path::Path, trusted: &[String]) -> Result<String, String> {
-    match verify_file(file).map_err(|e| e.to_string())? {
+/// The signature of `bytes` (read from `file`), judged against the trusted
+/// keys (none: any valid signature, or none at all). `Err` is why the file fails.
+fn signature(file: &std::path::Path, bytes: &[u8], trusted: &[String]) -> Result<String, String> {
+    match verify_bytes(file, bytes).map_err(|e| e.to_string())? {
         Verification::Signed(key) if trusted.is_empty() || trusted.contains(&key) => {
             Ok(format!(" (signed by {})", &key[..16]))
         }
@@ -37,14 +37,17 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let mut out = String::new();
     for file in &files {
         let shown = crate::escape::terminal(&file.display().to_string());
-        match load_file(file) {
+        // Read once: the figures checked and the bytes whose signature is verified are the same.
+        let loaded = read_result_bytes(file)
+            .and_then(|bytes| parse_result(&bytes, &file.display().to_string()).map(|record| (bytes, record)));
+        match loaded {
             Err(e) => {
                 failed += 1;
                 let _ = writeln!(out, "FAIL {shown}: {}", crate::escape::terminal(&e.to_string()));
             }
-            Ok(loaded) => {
-                let found = check_record(&loaded.record);
-                let signed = signature(file, &trusted);
+            Ok((bytes, record)) => {
+                let found = check_record(&record);
+                let signed = signature(file, &bytes, &trusted);
                 if let Err(why) = &signed {
                     failed += 1;
                     let _ = writeln!(out, "FAIL {shown}: {}", crate::escape::terminal(why));

@@ -131,11 +131,6 @@ fn bad(name: &'static str, reason: impl Into<String>) -> ParamError {
 }
 
 impl EndpointParams {
-    /// Whether a workload's parameter table selects this engine.
-    pub fn selected_by(value: &serde_json::Value) -> bool {
-        value.get("engine").and_then(|e| e.as_str()) == Some(ENGINE)
-    }
-
     /// Reads and checks a parameter table.
     pub fn from_json(value: &serde_json::Value) -> Result<Self, ParamError> {
         let p: Self = serde_json::from_value(value.clone()).map_err(|e| bad("params", e.to_string()))?;
@@ -240,7 +235,6 @@ mod tests {
     #[test]
     fn endpoint_params_are_checked_and_named() {
         let ok = json!({"engine": "openai", "base_url": "http://127.0.0.1:8000/v1/", "model": "m"});
-        assert!(EndpointParams::selected_by(&ok));
         let p = EndpointParams::from_json(&ok).unwrap();
         assert_eq!(p.url().unwrap().as_str(), "http://127.0.0.1:8000/v1/chat/completions");
         for (patch, name) in [

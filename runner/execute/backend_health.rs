@@ -28,7 +28,8 @@ pub fn refusal(device: ResolvedDevice) -> Option<String> {
     p.iter().find(|(d, _)| *d == device).map(|(d, run)| {
         format!(
             "not started: {run} panicked on {d} earlier in this process, and the GPU backend keeps no usable state \
-             after a panic; run this one in a new process (a suite or --filter of its own)"
+             after a panic; run this one in a new process (a suite of its own, or `--shard K/N` with N the \
+             number of runs: one process per run)"
         )
     })
 }

@@ -125,6 +125,13 @@ pub fn sign_file(pair: &Ed25519KeyPair, file: &Path) -> Result<PathBuf, SigningE
 
 /// Verifies `file` against its `FILE.sig`, if there is one.
 pub fn verify_file(file: &Path) -> Result<Verification, SigningError> {
+    let bytes = wattbench_workloads::regular_file::read_regular(file).map_err(|e| io(file, e))?;
+    verify_bytes(file, &bytes)
+}
+
+/// Verifies `bytes`, read from `file`, against `FILE.sig`, if there is one
+/// (so that what is verified is what the caller read and checked).
+pub fn verify_bytes(file: &Path, bytes: &[u8]) -> Result<Verification, SigningError> {
     let path = sig_path(file);
     if !path.exists() {
         return Ok(Verification::Unsigned);
@@ -133,9 +140,8 @@ pub fn verify_file(file: &Path) -> Result<Verification, SigningError> {
     let (key, signature) = sig
         .key_and_signature()
         .map_err(|reason| SigningError::BadSigFile { path: path.display().to_string(), reason: reason.into() })?;
-    let bytes = wattbench_workloads::regular_file::read_regular(file).map_err(|e| io(file, e))?;
     UnparsedPublicKey::new(&ED25519, key)
-        .verify(&bytes, &signature)
+        .verify(bytes, &signature)
         .map_err(|_| SigningError::Mismatch(file.display().to_string()))?;
     Ok(Verification::Signed(sig.public_key.clone()))
 }
