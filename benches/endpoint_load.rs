@@ -53,7 +53,9 @@ fn args() -> Args {
             "--streams" => a.streams = value.parse().ok().filter(|n| *n > 0).unwrap_or_else(|| bad("--streams")),
             "--rate" => a.rate = value.parse().ok().filter(|r: &f64| *r > 0.0).unwrap_or_else(|| bad("--rate")),
             "--tokens" => a.tokens = value.parse().ok().filter(|n| *n > 1).unwrap_or_else(|| bad("--tokens")),
-            "--seconds" => a.seconds = value.parse().ok().filter(|s: &f64| *s > 0.0).unwrap_or_else(|| bad("--seconds")),
+            "--seconds" => {
+                a.seconds = value.parse().ok().filter(|s: &f64| *s > 0.0).unwrap_or_else(|| bad("--seconds"))
+            }
             "--threads" => a.threads = value.parse().ok().filter(|n| *n > 0).unwrap_or_else(|| bad("--threads")),
             // cargo bench passes --bench; anything else is ignored like criterion does.
             _ => {

@@ -55,7 +55,8 @@ async fn request(socket: &mut TcpStream, buf: &mut Vec<u8>) -> Option<usize> {
             let body = String::from_utf8_lossy(&buf[end + 4..end + 4 + len]).to_string();
             buf.drain(..end + 4 + len);
             let max = body.split("\"max_tokens\":").nth(1)?;
-            let digits: String = max.chars().skip_while(|c| c.is_whitespace()).take_while(char::is_ascii_digit).collect();
+            let digits: String =
+                max.chars().skip_while(|c| c.is_whitespace()).take_while(char::is_ascii_digit).collect();
             return digits.parse().ok();
         }
         read_more(socket, buf).await?;

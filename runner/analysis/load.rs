@@ -98,7 +98,8 @@ pub fn read_result_bytes(path: &Path) -> Result<Vec<u8>, LoadError> {
         let reason = "an unfinished temporary file of wattbench's writer".to_string();
         return Err(LoadError::Foreign { path: shown, reason });
     }
-    wattbench_workloads::regular_file::read_regular(path).map_err(|e| LoadError::Unreadable { path: shown, reason: e.to_string() })
+    wattbench_workloads::regular_file::read_regular(path)
+        .map_err(|e| LoadError::Unreadable { path: shown, reason: e.to_string() })
 }
 
 /// Parses the bytes of one result file; `shown` names it in errors.

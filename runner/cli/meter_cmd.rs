@@ -17,14 +17,16 @@ use crate::scheduler::install_interrupt;
 
 /// Serves until Ctrl-C or SIGTERM.
 pub fn serve(args: MeterServeArgs) -> anyhow::Result<ExitCode> {
-    let token = std::env::var(&args.token_env)
-        .map_err(|_| anyhow!("set the token in the environment variable {} (at least {MIN_TOKEN_LEN} bytes)", args.token_env))?;
+    let token = std::env::var(&args.token_env).map_err(|_| {
+        anyhow!("set the token in the environment variable {} (at least {MIN_TOKEN_LEN} bytes)", args.token_env)
+    })?;
     let meters: Vec<(String, Box<dyn EnergyMeter>)> = match args.scripted_watts {
         Some(w) if w.is_finite() && w >= 0.0 => args
             .devices
             .iter()
             .map(|d| {
-                let m = ScriptedMeter::constant(w, wall_clock()).with_scope(format!("scripted constant {w} W (test mode)"));
+                let m =
+                    ScriptedMeter::constant(w, wall_clock()).with_scope(format!("scripted constant {w} W (test mode)"));
                 (d.clone(), Box::new(m) as Box<dyn EnergyMeter>)
             })
             .collect(),
@@ -39,7 +41,12 @@ pub fn serve(args: MeterServeArgs) -> anyhow::Result<ExitCode> {
     install_interrupt(Arc::clone(&stop));
     {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "wattbench meter: serving {} on http://{addr}/v1/energy (token from {})", args.devices.join(", "), args.token_env)?;
+        writeln!(
+            out,
+            "wattbench meter: serving {} on http://{addr}/v1/energy (token from {})",
+            args.devices.join(", "),
+            args.token_env
+        )?;
         out.flush()?;
     }
     server.serve(&listener, &stop).context("accepting connections")?;

@@ -4,7 +4,7 @@
 //! the same questions and the same scoring as the in-process decoder.
 
 use serde_json::Value;
-use wattbench_workloads::energy_qa::{Question, QaSpec, QuestionSet};
+use wattbench_workloads::energy_qa::{QaSpec, Question, QuestionSet};
 use wattbench_workloads::llm::LengthDistribution;
 
 use super::params::{EndpointParams, ParamError};
@@ -113,7 +113,8 @@ mod tests {
 
     #[test]
     fn the_question_sets_keys_are_taken_out_and_the_rest_is_the_endpoints() {
-        let v = json!({"engine": "openai", "base_url": "http://h/v1", "model": "m", "questions": 30, "min_accuracy": 0.7});
+        let v =
+            json!({"engine": "openai", "base_url": "http://h/v1", "model": "m", "questions": 30, "min_accuracy": 0.7});
         let p = task_params(QA_TASK, &v).unwrap();
         let qa = p.qa.unwrap();
         assert_eq!((qa.questions, qa.min_accuracy, qa.question_seed), (30, 0.7, QaSpec::default().question_seed));

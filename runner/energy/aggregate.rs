@@ -80,7 +80,10 @@ pub fn summed_parts(trials: &[TrialEnergy<'_>]) -> Vec<PartReading> {
         .parts
         .iter()
         .enumerate()
-        .map(|(i, p)| PartReading { scope: p.scope.clone(), joules: trials.iter().map(|t| t.report.parts[i].joules).sum() })
+        .map(|(i, p)| PartReading {
+            scope: p.scope.clone(),
+            joules: trials.iter().map(|t| t.report.parts[i].joules).sum(),
+        })
         .collect()
 }
 
@@ -150,7 +153,10 @@ mod tests {
         use crate::energy::RemoteRead;
         let with = |a: f64, b: f64, rtt: f64, offset: f64| {
             let mut r = trial(a + b, 10.0, 1.0, 100);
-            r.parts = vec![PartReading { scope: "cuda:0".into(), joules: a }, PartReading { scope: "cuda:1".into(), joules: b }];
+            r.parts = vec![
+                PartReading { scope: "cuda:0".into(), joules: a },
+                PartReading { scope: "cuda:1".into(), joules: b },
+            ];
             r.remote_reads = vec![RemoteRead { rtt_s: rtt, clock_offset_s: offset }; 2];
             r
         };

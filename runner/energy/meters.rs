@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use super::{
-    EnergyMeter, MeterEdges, NvmlEnergyMeter, PowerSampler, PowerTrace, RaplMeter, ReadDetail, ScriptedMeter, Unmeasured,
+    EnergyMeter, MeterEdges, NvmlEnergyMeter, PowerSampler, PowerTrace, RaplMeter, ReadDetail, ScriptedMeter,
+    Unmeasured,
 };
 use crate::device::{
     nvml, CpuInfo, DeviceFacts, DeviceMonitor, DeviceState, GpuInfo, NoMonitor, NvmlMonitor, ResolvedDevice,

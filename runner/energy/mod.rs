@@ -24,7 +24,7 @@ pub use counter::{counter_delta, AccumulatingCounter};
 pub use idle::{measure_idle, IdleMeasurement};
 pub use meter::{EnergyMeter, EnergyMethod, MeterError, PartReading, ReadDetail, RemoteRead, Unmeasured};
 pub use meter_set::MeterSet;
-pub use meters::{open_meter, open_nvml_gpus, open_monitor, EnergyWindow, MeterChoice, WindowReadings, TRACE_INTERVAL};
+pub use meters::{open_meter, open_monitor, open_nvml_gpus, EnergyWindow, MeterChoice, WindowReadings, TRACE_INTERVAL};
 pub use nvml_counter::NvmlEnergyMeter;
 pub use power_sampler::{PowerSampler, PowerTrace};
 pub use rapl::RaplMeter;

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use tokio::runtime::Runtime;
-use wattbench_workloads::llm::{RequestMix, Tokenizer};
 use wattbench_workloads::energy_qa::{score, AnswerScore, QaSpec, Question};
+use wattbench_workloads::llm::{RequestMix, Tokenizer};
 use wattbench_workloads::{DataCard, ModelCard, PrepareContext, QualityReport, WeightsSource};
 
 use super::{Engine, EngineWindow};

@@ -212,10 +212,8 @@ pub fn assemble(
         }),
         _ => None,
     };
-    let tallies: Vec<_> = trials
-        .iter()
-        .filter_map(|t| Some((t.generation.as_ref()?, t.outcome.window.as_secs_f64())))
-        .collect();
+    let tallies: Vec<_> =
+        trials.iter().filter_map(|t| Some((t.generation.as_ref()?, t.outcome.window.as_secs_f64()))).collect();
     let generation = GenerationRecord::build(&tallies, &energy).map_err(RunFailure::Failed)?;
     let model = workload.model_card().clone();
     let data = workload.data_card().clone();

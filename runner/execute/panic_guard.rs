@@ -29,13 +29,7 @@ pub fn panics_caught() -> usize {
 /// (an autotuner listing why each kernel failed) may say more that matters.
 fn log_whole(info: &panic::PanicHookInfo<'_>) {
     let Some(path) = std::env::var_os("WATTBENCH_PANIC_LOG") else { return };
-    let payload = info
-        .payload()
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| info.payload().downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
-    let whole: String = payload.chars().take(64 * 1024).collect();
+    let whole: String = payload_text(info).chars().take(64 * 1024).collect();
     let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
     let entry = format!("--- panic at {at}\n{whole}\n");
     if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
@@ -52,14 +46,17 @@ pub const BUG_EXIT_CODE: u8 = 70;
 /// hostile value of any length).
 const MAX_MESSAGE_CHARS: usize = 500;
 
-fn describe(info: &panic::PanicHookInfo<'_>) -> String {
-    let message = info
-        .payload()
+/// A panic's message, whole.
+fn payload_text(info: &panic::PanicHookInfo<'_>) -> String {
+    info.payload()
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| info.payload().downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into());
-    let mut message: String = crate::escape::one_line(&message).chars().take(MAX_MESSAGE_CHARS).collect();
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+fn describe(info: &panic::PanicHookInfo<'_>) -> String {
+    let mut message: String = crate::escape::one_line(&payload_text(info)).chars().take(MAX_MESSAGE_CHARS).collect();
     if let Some(l) = info.location() {
         message.push_str(&format!(" (at {}:{})", l.file(), l.line()));
     }

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use super::assemble::{assemble, now_rfc3339, RunContext};
+use super::backend_health;
 use super::environment::Environment;
 use super::failure::RunFailure;
-use super::backend_health;
 use super::panic_guard::{catch_panic, panics_caught};
 use super::peak::find_peak;
 use super::stage::stage;

@@ -57,7 +57,10 @@ impl GenerationRecord {
     /// Builds the record from each trial's tally and window length; the
     /// energy figures follow from the run's aggregate `energy` (its joules,
     /// net joules and joules per inference), exactly as `check` recomputes them.
-    pub fn build(trials: &[(&GenerationTally, f64)], energy: &EnergyReport) -> Result<Option<GenerationRecord>, String> {
+    pub fn build(
+        trials: &[(&GenerationTally, f64)],
+        energy: &EnergyReport,
+    ) -> Result<Option<GenerationRecord>, String> {
         let mut total = GenerationTally::default();
         trials.iter().for_each(|(t, _)| total.merge(t));
         if total.ttft_ns.is_empty() {

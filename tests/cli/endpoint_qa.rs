@@ -63,10 +63,17 @@ fn a_served_model_that_knows_the_keys_passes_and_one_that_guesses_fails() {
     let (doc, dir) = run(true);
     assert_eq!((doc["workload"].as_str(), doc["engine"].as_str()), (Some("energy-qa"), Some("openai")));
     let q = &doc["quality"];
-    assert_eq!((q["metric"].as_str(), q["value"].as_f64(), q["passes"].as_bool()), (Some("answer_accuracy"), Some(1.0), Some(true)));
+    assert_eq!(
+        (q["metric"].as_str(), q["value"].as_f64(), q["passes"].as_bool()),
+        (Some("answer_accuracy"), Some(1.0), Some(true))
+    );
     assert_eq!(doc["verdict"]["valid"], true, "{}", doc["verdict"]);
     let a = &doc["answers"];
-    assert_eq!((a["questions"].as_u64(), a["correct"].as_u64()), (Some(QUESTIONS as u64), Some(QUESTIONS as u64)), "{a}");
+    assert_eq!(
+        (a["questions"].as_u64(), a["correct"].as_u64()),
+        (Some(QUESTIONS as u64), Some(QUESTIONS as u64)),
+        "{a}"
+    );
     // The data card names the question set exactly as the in-process engine does.
     let set = QaSpec { questions: QUESTIONS, ..QaSpec::default() }.questions().unwrap();
     assert_eq!(doc["data"]["sha256"], set.sha256);

@@ -26,7 +26,8 @@ impl Drop for MeterServe {
 }
 
 fn meter_serve(devices: &[&str]) -> MeterServe {
-    let mut args = vec!["meter", "serve", "--listen", "127.0.0.1:0", "--scripted-watts", "100", "--token-env", "WB_METER"];
+    let mut args =
+        vec!["meter", "serve", "--listen", "127.0.0.1:0", "--scripted-watts", "100", "--token-env", "WB_METER"];
     for d in devices {
         args.extend_from_slice(&["--device", d]);
     }
@@ -91,10 +92,8 @@ fn f(v: &serde_json::Value) -> f64 {
 fn an_endpoint_run_sums_the_remote_gpus_keeps_each_and_records_every_reads_timing() {
     let server = start(Behaviour { token_delay: Duration::from_millis(2), ..Default::default() }, 10_000);
     let meter = meter_serve(&["cuda:0", "cuda:1", "cuda:2"]);
-    let params = format!(
-        r#", meter = ["cuda:0", "cuda:2"], meter_url = "{}", meter_token_env = "WB_METER""#,
-        meter.url
-    );
+    let params =
+        format!(r#", meter = ["cuda:0", "cuda:2"], meter_url = "{}", meter_token_env = "WB_METER""#, meter.url);
     let (o, docs, dir) = run(&suite(&server.base_url(), &params), &[("WB_METER", TOKEN)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let doc = &docs[0];
@@ -143,10 +142,26 @@ fn a_meter_that_cannot_be_read_fails_the_run_in_one_line_and_never_guesses() {
     let server = start(Behaviour::default(), 10_000);
     let meter = meter_serve(&["cuda:0"]);
     let cases = [
-        (format!(r#", meter = ["cuda:0"], meter_url = "{}", meter_token_env = "WB_METER""#, meter.url), "wrong-token-of-some-length", "HTTP 401"),
-        (format!(r#", meter = ["cuda:1"], meter_url = "{}", meter_token_env = "WB_METER""#, meter.url), TOKEN, "does not serve cuda:1 (it serves cuda:0)"),
-        (r#", meter = ["cuda:0"], meter_url = "http://127.0.0.1:9", meter_token_env = "WB_METER""#.to_string(), TOKEN, "cannot connect"),
-        (format!(r#", meter = ["cuda:0"], meter_url = "{}", meter_token_env = "WB_UNSET_METER""#, meter.url), TOKEN, "WB_UNSET_METER is not set"),
+        (
+            format!(r#", meter = ["cuda:0"], meter_url = "{}", meter_token_env = "WB_METER""#, meter.url),
+            "wrong-token-of-some-length",
+            "HTTP 401",
+        ),
+        (
+            format!(r#", meter = ["cuda:1"], meter_url = "{}", meter_token_env = "WB_METER""#, meter.url),
+            TOKEN,
+            "does not serve cuda:1 (it serves cuda:0)",
+        ),
+        (
+            r#", meter = ["cuda:0"], meter_url = "http://127.0.0.1:9", meter_token_env = "WB_METER""#.to_string(),
+            TOKEN,
+            "cannot connect",
+        ),
+        (
+            format!(r#", meter = ["cuda:0"], meter_url = "{}", meter_token_env = "WB_UNSET_METER""#, meter.url),
+            TOKEN,
+            "WB_UNSET_METER is not set",
+        ),
     ];
     for (params, token, why) in cases {
         let (o, docs, _dir) = run(&suite(&server.base_url(), &params), &[("WB_METER", token)]);
@@ -163,7 +178,8 @@ fn a_meter_that_cannot_be_read_fails_the_run_in_one_line_and_never_guesses() {
 fn meter_serve_refuses_a_short_or_missing_token_and_a_bad_address() {
     let out = |args: &[&str], token: Option<&str>| {
         let mut c = Command::new(bin());
-        c.args(["meter", "serve", "--device", "cuda:0", "--scripted-watts", "1", "--token-env", "WB_METER_T"]).args(args);
+        c.args(["meter", "serve", "--device", "cuda:0", "--scripted-watts", "1", "--token-env", "WB_METER_T"])
+            .args(args);
         match token {
             Some(t) => c.env("WB_METER_T", t),
             None => c.env_remove("WB_METER_T"),

@@ -44,7 +44,11 @@ impl MeterServer {
         if let Some(m) = meters.iter().find(|m| m.meter.method() == EnergyMethod::Unmeasured) {
             return Err(MeterError::NotSupported(format!("{} has no energy counter: {}", m.device, m.meter.scope())));
         }
-        Ok(Arc::new(MeterServer { meters: Mutex::new(meters), token: token.as_bytes().to_vec(), live: AtomicUsize::new(0) }))
+        Ok(Arc::new(MeterServer {
+            meters: Mutex::new(meters),
+            token: token.as_bytes().to_vec(),
+            live: AtomicUsize::new(0),
+        }))
     }
 
     /// Reads every counter now.
@@ -52,7 +56,8 @@ impl MeterServer {
         let mut meters = self.meters.lock().unwrap_or_else(|p| p.into_inner());
         let mut readings = Vec::with_capacity(meters.len());
         for m in meters.iter_mut() {
-            let joules = m.meter.energy_j()?.ok_or_else(|| MeterError::NotSupported(format!("{}: no reading", m.device)))?;
+            let joules =
+                m.meter.energy_j()?.ok_or_else(|| MeterError::NotSupported(format!("{}: no reading", m.device)))?;
             readings.push(ServedReading {
                 device: m.device.clone(),
                 method: m.meter.method(),
@@ -73,7 +78,8 @@ impl MeterServer {
                     if self.live.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
                         self.live.fetch_sub(1, Ordering::SeqCst);
                         let mut s = stream;
-                        let _ = write_response(&mut s, "503 Service Unavailable", r#"{"error":"too many connections"}"#);
+                        let _ =
+                            write_response(&mut s, "503 Service Unavailable", r#"{"error":"too many connections"}"#);
                         continue;
                     }
                     let me = Arc::clone(self);
