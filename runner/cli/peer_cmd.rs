@@ -5,7 +5,8 @@
 //!
 //! - `prepare KEY WORKLOAD PARAMS_JSON`: stages a workload on the device and
 //!   at the precision of the command line (default: the CPU, f32) under the
-//!   name KEY; answers `ok SAMPLES`.
+//!   name KEY; answers `ok SAMPLES`. `prepare-plain` stages it on Burn's own
+//!   modules instead of their packed inference forms (to time both).
 //! - `probe KEY N PREFIX`: runs the first N samples as one batch and writes
 //!   `PREFIX.inputs.npy` and `PREFIX.outputs.npy`; answers `ok`.
 //! - `time KEY BATCH QUERIES`: runs QUERIES queries of BATCH samples exactly
@@ -35,7 +36,7 @@ pub fn peer_serve(args: PeerServeArgs) -> anyhow::Result<ExitCode> {
         spec => ResolvedDevices::resolve([spec]).map_err(|e| anyhow!(e))?.get(spec).device,
     };
     let target = Target { device, precision: args.precision };
-    let ctx = PrepareContext { data_dir: args.data_dir, weights_dir: None, cuda_ordinal: None };
+    let ctx = PrepareContext { data_dir: args.data_dir, ..Default::default() };
     let mut prepared: HashMap<String, Box<dyn PreparedWorkload>> = HashMap::new();
     let stdin = std::io::stdin();
     let mut out = std::io::stdout();
@@ -81,10 +82,11 @@ fn command(
         }
     };
     match words.first().copied() {
-        Some("prepare") => {
-            let [_, key, workload, params] = words else { bail!("usage: prepare KEY WORKLOAD PARAMS_JSON") };
+        Some(verb @ ("prepare" | "prepare-plain")) => {
+            let [_, key, workload, params] = words else { bail!("usage: {verb} KEY WORKLOAD PARAMS_JSON") };
             let params: serde_json::Value = serde_json::from_str(params).context("PARAMS_JSON")?;
-            let w = backend::prepare(workload, &params, ctx, target.device, target.precision)?;
+            let ctx = PrepareContext { plain_modules: verb == "prepare-plain", ..ctx.clone() };
+            let w = backend::prepare(workload, &params, &ctx, target.device, target.precision)?;
             let samples = w.sample_count();
             prepared.insert(key.to_string(), w);
             Ok(samples.to_string())
@@ -120,7 +122,7 @@ fn command(
             let q = w.accuracy()?;
             Ok(format!("{} {:.9}", q.metric, q.value))
         }
-        Some(other) => bail!("unknown command `{other}` (prepare, probe, time, quality, quit)"),
+        Some(other) => bail!("unknown command `{other}` (prepare, prepare-plain, probe, time, quality, quit)"),
         None => bail!("empty command"),
     }
 }

@@ -51,7 +51,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         prepare: PrepareContext {
             data_dir: args.data_dir.clone(),
             weights_dir: args.weights_dir.clone(),
-            cuda_ordinal: None,
+            ..Default::default()
         },
         meter: meter(&args)?,
         // The program's own path is a local detail; the arguments are what

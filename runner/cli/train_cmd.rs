@@ -51,7 +51,7 @@ pub fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let ctx = PrepareContext { data_dir: args.data_dir.clone(), weights_dir: None, cuda_ordinal: None };
+    let ctx = PrepareContext { data_dir: args.data_dir.clone(), ..Default::default() };
     eprintln!("training {} ({} params from {}) on {device}: {:?}", args.workload, params, suite.file, options);
     let mut progress = |e: &wattbench_workloads::EpochReport| {
         eprintln!("epoch {:>3}  train loss {:.5}  validation metric {:.4}", e.epoch, e.train_loss, e.validation_metric);

@@ -70,7 +70,7 @@ class Wattbench:
             answer = ""
         if not answer.startswith("ok"):
             raise RuntimeError(f"wattbench peer-serve: `{line[:80]}`: {answer or 'no answer (it exited)'}")
-        if record and line.startswith("prepare "):
+        if record and line.startswith(("prepare ", "prepare-plain ")):
             self.prepared.append(line)
         return answer[3:]
 
@@ -134,6 +134,8 @@ def stage(wb, w, args, device, tmp):
     if w in ("load-forecast", "mine-gas"):
         params["engine"] = args.engine
     wb.ask(f"prepare {w} {w} {json.dumps(params)}")
+    if args.plain:
+        wb.ask(f"prepare-plain {w}:plain {w} {json.dumps(params)}")
     prefix = os.path.join(tmp, w)
     wb.ask(f"probe {w} 64 {prefix}")
     out_shape = np.load(prefix + ".outputs.npy").shape
@@ -182,6 +184,12 @@ def main():
         action="store_true",
         help="report a workload that fails or disagrees and go on with the others (the table omits it)",
     )
+    ap.add_argument(
+        "--plain",
+        action="store_true",
+        help="also time wattbench on Burn's own modules (not their packed inference forms), "
+        "interleaved with the rest: the table gains packed / plain",
+    )
     ap.add_argument("--json", help="write every timing to this file")
     ap.add_argument("--check-only", action="store_true", help="only check that the outputs agree; time nothing")
     args = ap.parse_args()
@@ -218,7 +226,7 @@ def main():
                     raise
                 failed[w] = str(e)
                 print(f"# {w}: SKIPPED: {e}", flush=True)
-                wb.prepared = [p for p in wb.prepared if not p.startswith(f"prepare {w} ")]
+                wb.prepared = [p for p in wb.prepared if p.split(" ")[2] != w]
                 wb.revive()
         workloads = [w for w in workloads if w in engines]
 
@@ -234,6 +242,8 @@ def main():
                 }
                 if traced is not None:
                     runners["torch-trace"] = torch_timer(traced, pool, b, device)
+                if args.plain:
+                    runners["wattbench-plain"] = lambda q, w=w, b=b: float(wb.ask(f"time {w}:plain {b} {q}"))
                 try:
                     queries = {k: calibrate(r, args.seconds) for k, r in runners.items()}
                     rows = []
@@ -250,9 +260,14 @@ def main():
                     continue
                 timings[(w, b)] = rows
                 ratios = [row["torch"] / row["wattbench"] for row in rows]
+                plain = (
+                    f", Burn's plain modules {statistics.median(r['wattbench-plain'] for r in rows) * 1e3:.3f} ms"
+                    if args.plain
+                    else ""
+                )
                 print(
                     f"# {w} b{b}: wattbench {statistics.median(r['wattbench'] for r in rows) * 1e3:.3f} ms, "
-                    f"torch {statistics.median(r['torch'] for r in rows) * 1e3:.3f} ms per query; "
+                    f"torch {statistics.median(r['torch'] for r in rows) * 1e3:.3f} ms per query{plain}; "
                     f"ratio per round {' '.join(f'{x:.2f}' for x in ratios)}",
                     flush=True,
                 )
@@ -263,12 +278,14 @@ def main():
     head = "| workload | " + " | ".join(f"wattbench / PyTorch eager, batch {b}" for b in batches)
     if args.trace:
         head += " | " + " | ".join(f"wattbench / PyTorch traced, batch {b}" for b in batches)
+    if args.plain:
+        head += " | " + " | ".join(f"packed / plain Burn modules, batch {b}" for b in batches)
     print(head + " |")
-    print("|" + " --- |" * (1 + len(batches) * (2 if args.trace else 1)))
+    print("|" + " --- |" * (1 + len(batches) * (1 + int(args.trace) + int(args.plain))))
     logs = {b: [] for b in batches}
     for w in workloads:
         cells = []
-        for key in ["torch"] + (["torch-trace"] if args.trace else []):
+        for key in ["torch"] + (["torch-trace"] if args.trace else []) + (["wattbench-plain"] if args.plain else []):
             for b in batches:
                 if (w, b) not in timings:
                     cells.append("failed")
@@ -286,7 +303,8 @@ def main():
     )
     print(
         "ratio = PyTorch's time per query / wattbench's (above 1: wattbench faster); "
-        f"median of {args.rounds} interleaved rounds [min-max]"
+        + ("packed / plain = Burn's own modules' time / the packed forms' (above 1: packing gains); " if args.plain else "")
+        + f"median of {args.rounds} interleaved rounds [min-max]"
     )
     if args.json:
         doc = {

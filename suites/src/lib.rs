@@ -13,6 +13,7 @@ pub mod data;
 pub mod dispatch_proxy;
 pub mod energy_qa;
 pub mod fault_detect;
+pub mod layers;
 pub mod llm;
 pub mod load_forecast;
 pub mod mine_gas;
@@ -48,6 +49,9 @@ pub struct PrepareContext {
     pub weights_dir: Option<PathBuf>,
     /// The CUDA device of the run, for engines that drive CUDA themselves.
     pub cuda_ordinal: Option<usize>,
+    /// Run Burn's own modules, not their packed inference forms
+    /// ([`layers`]): to measure what packing gains, side by side.
+    pub plain_modules: bool,
 }
 
 impl PrepareContext {

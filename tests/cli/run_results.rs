@@ -170,13 +170,10 @@ fn a_window_too_short_for_a_coarse_counter_is_invalid_with_the_fix() {
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{rule}"));
-    let slowest = docs[0]["trials"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|t| t["idle_before"]["counter_period_s"].as_f64())
-        .fold(0.0, f64::max);
-    assert!((asked - 100.0 * slowest).abs() <= 0.051 && (asked - 10.0).abs() < 2.0, "{rule}");
+    // The rule names the first trial whose window is too short: with every
+    // window this short, the first trial (its own period, which differs from
+    // the others' by a millisecond or so on a loaded machine).
+    assert!((asked - 100.0 * period).abs() <= 0.051 && (asked - 10.0).abs() < 2.0, "{rule}");
     assert!(stderr(&o).contains("INVALID energy_window"), "{}", stderr(&o));
 }
 

@@ -8,6 +8,8 @@ use burn::tensor::activation::relu;
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
+use crate::layers::Conv1dGemm;
+
 /// Input channels: three voltages and three currents.
 pub const CHANNELS: usize = 6;
 /// Output classes: no fault and ten fault types.
@@ -89,6 +91,52 @@ impl<B: Backend> FaultCnn<B> {
         let [batch, channels, _] = x.dims();
         let pooled = x.mean_dim(2).reshape([batch, channels]);
         self.head.forward(pooled)
+    }
+}
+
+/// What maps a batch of windows to class logits: Burn's modules or their packed form.
+pub trait Classify<B: Backend> {
+    /// `[batch, 6, samples]` in (`[batch, samples, 6]` where
+    /// [`Classify::transposed_input`]), class logits `[batch, 11]` out.
+    fn classify(&self, input: Tensor<B, 3>) -> Tensor<B, 2>;
+    /// Whether it takes each window transposed, samples by channels.
+    fn transposed_input(&self) -> bool {
+        false
+    }
+}
+
+impl<B: Backend> Classify<B> for FaultCnn<B> {
+    fn classify(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
+        self.forward(input)
+    }
+}
+
+/// The classifier with its convolutions packed (see [`crate::layers`]).
+#[derive(Clone, Debug)]
+pub struct PackedFaultCnn<B: Backend> {
+    convs: Vec<Conv1dGemm<B>>,
+    head: Linear<B>,
+}
+
+impl<B: Backend> FaultCnn<B> {
+    /// The packed form, `None` where a layer does not pack.
+    pub fn packed(&self) -> Option<PackedFaultCnn<B>> {
+        let convs = self.convs.iter().map(Conv1dGemm::pack).collect::<Option<Vec<_>>>()?;
+        Some(PackedFaultCnn { convs, head: self.head.clone() })
+    }
+}
+
+impl<B: Backend> Classify<B> for PackedFaultCnn<B> {
+    fn classify(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
+        let mut x = input;
+        for conv in &self.convs {
+            x = conv.forward_relu(x);
+        }
+        let [batch, _, channels] = x.dims();
+        self.head.forward(x.mean_dim(1).reshape([batch, channels]))
+    }
+    fn transposed_input(&self) -> bool {
+        true
     }
 }
 

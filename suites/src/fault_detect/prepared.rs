@@ -6,12 +6,13 @@ use burn::tensor::backend::Backend;
 use burn::tensor::{Tensor, TensorData};
 
 use super::dataset::FaultDataset;
-use super::model::{CnnShape, FaultCnn, CHANNELS, CLASSES};
+use super::model::{Classify, CnnShape, FaultCnn, PackedFaultCnn, CHANNELS, CLASSES};
 use super::params::FaultDetectParams;
 use super::waveform::WaveformConfig;
 use crate::error::WorkloadError;
 use crate::fingerprint;
 use crate::reference;
+use crate::tensor_workload::transpose_into;
 use crate::training::TrainCard;
 use crate::workload::{DataCard, ModelCard, PreparedWorkload, Probe, QualityReport, WeightsSource};
 use crate::PrepareContext;
@@ -64,6 +65,8 @@ fn reference_accuracy(p: &FaultDetectParams, data_sha256: &str) -> Option<f64> {
 /// The classifier ready to run on backend `B`.
 pub struct PreparedFaultDetect<B: Backend> {
     model: FaultCnn<B>,
+    /// The packed form that runs use, where the model packs.
+    packed: Option<PackedFaultCnn<B>>,
     device: B::Device,
     test: FaultDataset,
     reference_accuracy: Option<f64>,
@@ -112,6 +115,7 @@ pub fn prepare<B: Backend>(
         test_samples: test.n,
     };
     Ok(PreparedFaultDetect {
+        packed: if ctx.plain_modules { None } else { model.packed() },
         model,
         device: device.clone(),
         test,
@@ -124,7 +128,7 @@ pub fn prepare<B: Backend>(
 
 /// Logits of `indices` of `data`, on the host.
 pub fn logits<B: Backend>(
-    model: &FaultCnn<B>,
+    model: &dyn Classify<B>,
     data: &FaultDataset,
     indices: &[usize],
     batch: &mut Vec<f32>,
@@ -132,19 +136,26 @@ pub fn logits<B: Backend>(
 ) -> Result<Vec<f32>, WorkloadError> {
     batch.clear();
     for &i in indices {
-        batch.extend_from_slice(data.input(i % data.n.max(1)));
+        let window = data.input(i % data.n.max(1));
+        if model.transposed_input() {
+            transpose_into(window, CHANNELS, data.samples, batch);
+        } else {
+            batch.extend_from_slice(window);
+        }
     }
-    let input = Tensor::<B, 3>::from_data(
-        TensorData::new(std::mem::take(batch), [indices.len(), CHANNELS, data.samples]),
-        device,
-    );
-    let out = model.forward(input).try_into_data().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
+    let shape = if model.transposed_input() {
+        [indices.len(), data.samples, CHANNELS]
+    } else {
+        [indices.len(), CHANNELS, data.samples]
+    };
+    let input = Tensor::<B, 3>::from_data(TensorData::new(std::mem::take(batch), shape), device);
+    let out = model.classify(input).try_into_data().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
     out.convert::<f32>().into_vec::<f32>().map_err(|e| WorkloadError::Execution(format!("{e:?}")))
 }
 
 /// Fraction of `data` whose argmax logit is its label.
 pub fn accuracy_of<B: Backend>(
-    model: &FaultCnn<B>,
+    model: &dyn Classify<B>,
     data: &FaultDataset,
     device: &B::Device,
 ) -> Result<f64, WorkloadError> {
@@ -160,18 +171,31 @@ pub fn accuracy_of<B: Backend>(
     Ok(correct as f64 / data.n.max(1) as f64)
 }
 
+impl<B: Backend> PreparedFaultDetect<B> {
+    /// What runs execute: the packed form where there is one.
+    fn net(&self) -> &dyn Classify<B> {
+        match &self.packed {
+            Some(p) => p,
+            None => &self.model,
+        }
+    }
+}
+
 impl<B: Backend> PreparedWorkload for PreparedFaultDetect<B> {
     fn sample_count(&self) -> usize {
         self.test.n
     }
     fn run(&mut self, samples: &[usize]) -> Result<(), WorkloadError> {
-        logits(&self.model, &self.test, samples, &mut self.batch, &self.device).map(|_| ())
+        let mut batch = std::mem::take(&mut self.batch);
+        let out = logits(self.net(), &self.test, samples, &mut batch, &self.device).map(|_| ());
+        self.batch = batch;
+        out
     }
     fn sync(&mut self) -> Result<(), WorkloadError> {
         B::sync(&self.device).map_err(|e| WorkloadError::Execution(format!("{e:?}")))
     }
     fn accuracy(&mut self) -> Result<QualityReport, WorkloadError> {
-        let value = accuracy_of(&self.model, &self.test, &self.device)?;
+        let value = accuracy_of(self.net(), &self.test, &self.device)?;
         let threshold = self.reference_accuracy.map(|r| GATE_FRACTION * r);
         Ok(QualityReport {
             metric: "accuracy".into(),
@@ -195,7 +219,10 @@ impl<B: Backend> PreparedWorkload for PreparedFaultDetect<B> {
         &self.data_card
     }
     fn probe(&mut self, samples: &[usize]) -> Option<Result<Probe, WorkloadError>> {
-        let outputs = match logits(&self.model, &self.test, samples, &mut self.batch, &self.device) {
+        let mut batch = std::mem::take(&mut self.batch);
+        let outputs = logits(self.net(), &self.test, samples, &mut batch, &self.device);
+        self.batch = batch;
+        let outputs = match outputs {
             Ok(o) => o,
             Err(e) => return Some(Err(e)),
         };

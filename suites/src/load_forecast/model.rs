@@ -7,6 +7,8 @@ use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 use wattbench_kernels::lstm::{LstmLayer, LstmWeights};
 
+use crate::layers::{last_hidden, PackedLstm};
+
 /// Architecture of the forecaster.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ForecasterShape {
@@ -81,6 +83,29 @@ impl<B: Backend> LoadForecaster<B> {
         let hidden = x.dims()[2];
         let last = x.narrow(1, steps - 1, 1).reshape([batch, hidden]);
         self.head.forward(last)
+    }
+}
+
+/// The forecaster with its LSTMs packed (see [`crate::layers`]): what runs
+/// on the Burn engine execute.
+#[derive(Clone, Debug)]
+pub struct PackedForecaster<B: Backend> {
+    lstms: Vec<PackedLstm<B>>,
+    head: Linear<B>,
+}
+
+impl<B: Backend> LoadForecaster<B> {
+    /// The packed form, `None` where a layer does not pack.
+    pub fn packed(&self) -> Option<PackedForecaster<B>> {
+        let lstms = self.lstms.iter().map(PackedLstm::pack).collect::<Option<Vec<_>>>()?;
+        Some(PackedForecaster { lstms, head: self.head.clone() })
+    }
+}
+
+impl<B: Backend> PackedForecaster<B> {
+    /// What [`LoadForecaster::forward`] computes.
+    pub fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
+        self.head.forward(last_hidden(&self.lstms, input))
     }
 }
 

@@ -5,7 +5,7 @@ use crate::weights::load_weights;
 use burn::tensor::backend::Backend;
 use burn::tensor::{Tensor, TensorData};
 
-use super::model::LoadForecaster;
+use super::model::{LoadForecaster, PackedForecaster};
 use super::params::LoadForecastParams;
 use super::staging::{stage, Staged};
 use crate::error::WorkloadError;
@@ -15,6 +15,8 @@ use crate::PrepareContext;
 /// The load forecaster ready to run on backend `B`.
 pub struct PreparedLoadForecast<B: Backend> {
     model: LoadForecaster<B>,
+    /// The packed form that runs use, where the model packs.
+    packed: Option<PackedForecaster<B>>,
     device: B::Device,
     staged: Staged,
     model_card: ModelCard,
@@ -47,7 +49,15 @@ pub fn prepare<B: Backend>(
     let (model, weights) = build_model::<B>(p, &staged, ctx, device)?;
     let model_card = staged.model_card(weights);
     let data_card = staged.data_card();
-    Ok(PreparedLoadForecast { model, device: device.clone(), staged, model_card, data_card, batch: Vec::new() })
+    Ok(PreparedLoadForecast {
+        packed: if ctx.plain_modules { None } else { model.packed() },
+        model,
+        device: device.clone(),
+        staged,
+        model_card,
+        data_card,
+        batch: Vec::new(),
+    })
 }
 
 impl<B: Backend> PreparedLoadForecast<B> {
@@ -56,7 +66,10 @@ impl<B: Backend> PreparedLoadForecast<B> {
         let shape = self.staged.gather(from_test, indices, &mut self.batch);
         let data = TensorData::new(std::mem::take(&mut self.batch), shape);
         let input = Tensor::<B, 3>::from_data(data, &self.device);
-        let output = self.model.forward(input);
+        let output = match &self.packed {
+            Some(packed) => packed.forward(input),
+            None => self.model.forward(input),
+        };
         let host = output.try_into_data().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
         host.convert::<f32>().into_vec::<f32>().map_err(|e| WorkloadError::Execution(format!("{e:?}")))
     }

@@ -8,7 +8,8 @@ use burn::nn::{Linear, LinearConfig};
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
-use crate::tensor_workload::Net;
+use crate::layers::{last_hidden, PackedGru};
+use crate::tensor_workload::{Net, Packed};
 
 /// The forecaster, generic over the Burn backend.
 #[derive(Module, Debug)]
@@ -69,6 +70,30 @@ impl<B: Backend> Net<B> for GruForecaster<B> {
         }
         let [batch, steps, hidden] = x.dims();
         self.head.forward(x.slice([0..batch, steps - 1..steps, 0..hidden]).reshape([batch, hidden])) + last
+    }
+
+    fn packed(&self) -> Option<Box<dyn Packed<B>>> {
+        let layers = self.layers.iter().map(PackedGru::pack).collect::<Option<Vec<_>>>()?;
+        Some(Box::new(PackedGruForecaster { layers, head: self.head.clone() }))
+    }
+}
+
+/// The forecaster with its GRUs packed (see [`crate::layers`]).
+struct PackedGruForecaster<B: Backend> {
+    layers: Vec<PackedGru<B>>,
+    head: Linear<B>,
+}
+
+impl<B: Backend> Packed<B> for PackedGruForecaster<B> {
+    /// `[batch, steps, 8]` (transposed) in.
+    fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
+        let [batch, steps, _] = input.dims();
+        let last = input.clone().slice([0..batch, steps - 1..steps, 0..1]).reshape([batch, 1]);
+        self.head.forward(last_hidden(&self.layers, input)) + last
+    }
+
+    fn transposed_input(&self) -> bool {
+        true
     }
 }
 

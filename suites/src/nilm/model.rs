@@ -10,7 +10,8 @@ use burn::tensor::activation::relu;
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
-use crate::tensor_workload::Net;
+use crate::layers::{in_pieces, Conv1dGemm, PIECE_BYTES};
+use crate::tensor_workload::{Net, Packed};
 
 /// Kernel widths of the five convolutions (the paper's).
 pub const KERNELS: [usize; 5] = [10, 8, 6, 5, 5];
@@ -82,6 +83,55 @@ impl<B: Backend> Net<B> for Seq2Point<B> {
         }
         let [batch, channels, length] = x.dims();
         self.out.forward(relu(self.dense.forward(x.reshape([batch, channels * length]))))
+    }
+
+    fn packed(&self) -> Option<Box<dyn Packed<B>>> {
+        let convs = self.convs.iter().map(Conv1dGemm::pack).collect::<Option<Vec<_>>>()?;
+        // The dense layer reads the flattened channels-first map, (channel,
+        // position); the packed convolutions leave it channels-last, so its
+        // rows are reordered to (position, channel) once, here.
+        let w = self.dense.weight.val();
+        let [rows, dense] = w.dims();
+        let channels = self.convs.last()?.weight.dims()[0];
+        let length = rows / channels;
+        let dense_weight = w.reshape([channels, length, dense]).swap_dims(0, 1).reshape([rows, dense]);
+        let dense_bias = self.dense.bias.as_ref().map(|b| b.val().unsqueeze());
+        Some(Box::new(PackedSeq2Point { convs, dense_weight, dense_bias, out: self.out.clone() }))
+    }
+}
+
+/// The network with its convolutions packed (see [`crate::layers`]).
+struct PackedSeq2Point<B: Backend> {
+    convs: Vec<Conv1dGemm<B>>,
+    /// The dense layer's weight with its rows in channels-last order.
+    dense_weight: Tensor<B, 2>,
+    dense_bias: Option<Tensor<B, 2>>,
+    out: Linear<B>,
+}
+
+impl<B: Backend> Packed<B> for PackedSeq2Point<B> {
+    fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
+        let window = input.dims()[2];
+        let per_sample = self.convs.iter().map(|c| c.patch_bytes(window)).max().unwrap_or(1).max(1);
+        in_pieces(input, PIECE_BYTES / per_sample, |x| self.forward_piece(x))
+    }
+}
+
+impl<B: Backend> PackedSeq2Point<B> {
+    fn forward_piece(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
+        // One input channel: `[batch, 1, window]` is `[batch, window, 1]` in memory.
+        let [batch, _, window] = input.dims();
+        let mut x = input.reshape([batch, window, 1]);
+        for conv in &self.convs {
+            x = conv.forward_relu(x);
+        }
+        let [batch, length, channels] = x.dims();
+        let dense = x.reshape([batch, length * channels]).matmul(self.dense_weight.clone());
+        let dense = match &self.dense_bias {
+            Some(b) => dense + b.clone(),
+            None => dense,
+        };
+        self.out.forward(relu(dense))
     }
 }
 

@@ -7,7 +7,7 @@ use burn::tensor::backend::Backend;
 use burn::tensor::{Tensor, TensorData};
 
 use super::quality::{self, Score};
-use super::spec::{HostEngine, Net, Split, TensorSpec};
+use super::spec::{transpose_into, HostEngine, Net, Packed, Split, TensorSpec};
 use crate::dataset::Dataset;
 use crate::error::WorkloadError;
 use crate::fingerprint;
@@ -32,13 +32,32 @@ pub fn outputs<B: Backend, M: Net<B>>(
     staging: &mut Vec<f32>,
     device: &B::Device,
 ) -> Result<Vec<f32>, WorkloadError> {
+    outputs_of(|x| model.forward(x), false, data, indices, staging, device)
+}
+
+/// The outputs of `forward` for the samples `indices` of `data`, on the
+/// host; each sample staged transposed where `transposed`.
+fn outputs_of<B: Backend>(
+    forward: impl FnOnce(Tensor<B, 3>) -> Tensor<B, 2>,
+    transposed: bool,
+    data: &Dataset,
+    indices: &[usize],
+    staging: &mut Vec<f32>,
+    device: &B::Device,
+) -> Result<Vec<f32>, WorkloadError> {
+    let [a, b] = [data.input_shape[0], data.input_shape[1]];
     staging.clear();
     for &i in indices {
-        staging.extend_from_slice(data.input(i % data.n.max(1)));
+        let sample = data.input(i % data.n.max(1));
+        if transposed {
+            transpose_into(sample, a, b, staging);
+        } else {
+            staging.extend_from_slice(sample);
+        }
     }
-    let [a, b] = [data.input_shape[0], data.input_shape[1]];
-    let input = Tensor::<B, 3>::from_data(TensorData::new(std::mem::take(staging), [indices.len(), a, b]), device);
-    let out = model.forward(input).try_into_data().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
+    let shape = if transposed { [indices.len(), b, a] } else { [indices.len(), a, b] };
+    let input = Tensor::<B, 3>::from_data(TensorData::new(std::mem::take(staging), shape), device);
+    let out = forward(input).try_into_data().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
     out.convert::<f32>().into_vec::<f32>().map_err(|e| WorkloadError::Execution(format!("{e:?}")))
 }
 
@@ -70,6 +89,8 @@ pub struct PreparedTensor<S: TensorSpec, B: Backend> {
     data_card: DataCard,
     staging: Vec<f32>,
     host: Option<Box<dyn HostEngine>>,
+    /// The model's inference form, where it has one (Burn engine only).
+    packed: Option<Box<dyn Packed<B>>>,
     spec: PhantomData<S>,
 }
 
@@ -106,6 +127,7 @@ pub fn prepare<S: TensorSpec, B: Backend>(
         None => (model, WeightsSource::RandomInit { seed: S::seed(p) }),
     };
     let host = S::host_engine::<B>(p, &model, ctx)?;
+    let packed = if host.is_none() && !ctx.plain_modules { model.packed() } else { None };
     let outputs = test.targets.outputs_per_sample();
     let mut model_card = ModelCard {
         parameters: shape.parameters,
@@ -131,6 +153,7 @@ pub fn prepare<S: TensorSpec, B: Backend>(
         data_card,
         staging: Vec::new(),
         host,
+        packed,
         spec: PhantomData,
     })
 }
@@ -146,7 +169,13 @@ impl<S: TensorSpec, B: Backend> PreparedTensor<S, B> {
                 }
                 engine.forward(&self.staging, indices.len())
             }
-            None => outputs(&self.model, &self.test, indices, &mut self.staging, &self.device),
+            None => match &self.packed {
+                Some(packed) => {
+                    let transposed = packed.transposed_input();
+                    outputs_of(|x| packed.forward(x), transposed, &self.test, indices, &mut self.staging, &self.device)
+                }
+                None => outputs(&self.model, &self.test, indices, &mut self.staging, &self.device),
+            },
         }
     }
 }

@@ -20,6 +20,35 @@ pub trait Net<B: Backend>: Module<B> {
     /// outputs]` out: regression values, or logits laid out position-major
     /// (`[position][class]`) for classes.
     fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2>;
+
+    /// The model packed for inference (see [`crate::layers`]): the same
+    /// weights and arithmetic in fewer, larger operations, tested against
+    /// `forward`. `None` (the default): runs use `forward` itself.
+    fn packed(&self) -> Option<Box<dyn Packed<B>>> {
+        None
+    }
+}
+
+/// A model's inference form, built once when a run is staged.
+pub trait Packed<B: Backend> {
+    /// What [`Net::forward`] computes, `[batch, a, b]` in (`[batch, b, a]`
+    /// where [`Packed::transposed_input`]), `[batch, outputs]` out.
+    fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2>;
+    /// Whether it takes each sample transposed, `[b, a]` (channels last for
+    /// a `[channels, length]` sample; the staging copy transposes it on the
+    /// host, where Burn's CPU backend would copy a rank-3 permutation element
+    /// by element).
+    fn transposed_input(&self) -> bool {
+        false
+    }
+}
+
+/// Appends `sample`, `[rows][cols]`, transposed (`[cols][rows]`) to `out`.
+pub fn transpose_into(sample: &[f32], rows: usize, cols: usize, out: &mut Vec<f32>) {
+    out.reserve(sample.len());
+    for c in 0..cols {
+        out.extend((0..rows).map(|r| sample[r * cols + c]));
+    }
 }
 
 /// An engine other than Burn that runs a tensor workload's model on the

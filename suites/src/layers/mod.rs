@@ -1,0 +1,36 @@
+//! Inference forms of Burn's layers: the same weights and the same
+//! arithmetic as the `burn::nn` modules they are packed from, rearranged so
+//! that a query costs fewer, larger operations.
+//!
+//! - [`PackedLstm`] and [`PackedGru`]: the input projections of every time
+//!   step as one matrix product before the recurrence, the gates' weights
+//!   side by side so that a step is one product with the hidden state.
+//! - [`Conv1dGemm`]: a 1D convolution over the whole batch as one matrix
+//!   product on channels-last data (the patches are contiguous rows, so the
+//!   im2col copy is two-dimensional), which stays channels-last from layer
+//!   to layer; [`in_pieces`] cuts a large batch so that the patches stay in
+//!   cache.
+//!
+//! Runs use them on the Burn engine; `PrepareContext::plain_modules` keeps
+//! Burn's own modules, which the peer benchmark (`scripts/peers/`, `--plain`)
+//! times beside them.
+//!
+//! Each packs from the trained Burn module (so weights files and training
+//! are untouched) and returns `None` for a configuration it does not cover,
+//! in which case the caller keeps Burn's own module. Each is tested against
+//! the module it packs.
+
+mod conv1d_gemm;
+mod packed_gru;
+mod packed_lstm;
+mod pieces;
+mod recurrent;
+
+pub use conv1d_gemm::Conv1dGemm;
+pub use packed_gru::PackedGru;
+pub use packed_lstm::PackedLstm;
+pub use pieces::{in_pieces, PIECE_BYTES};
+pub use recurrent::{last_hidden, Recurrent};
+
+#[cfg(test)]
+mod workload_tests;

@@ -1,0 +1,40 @@
+//! Every workload that runs a packed form, on its committed reference
+//! weights: the packed form's outputs against Burn's own modules', and the
+//! quality metric of the accuracy pass through each (the same to 1e-5).
+
+use burn::backend::Flex;
+
+use crate::PrepareContext;
+
+/// The workloads whose Burn engine runs packed layers.
+const PACKED: [&str; 4] = ["load-forecast", "fault-detect", "nilm", "mine-gas"];
+
+fn prepared(id: &str, plain_modules: bool) -> Box<dyn crate::PreparedWorkload> {
+    let params = serde_json::json!({ "weights": format!("reference:{id}-quick") });
+    let ctx = PrepareContext { plain_modules, ..Default::default() };
+    crate::prepare::<Flex>(id, &params, &ctx, &Default::default()).unwrap()
+}
+
+#[test]
+fn packed_forms_compute_what_burns_modules_compute_on_the_reference_weights() {
+    for id in PACKED {
+        let (mut packed, mut plain) = (prepared(id, false), prepared(id, true));
+        // A batch of 64 (in pieces where the model cuts one) and a single sample.
+        for samples in [(0..64).collect::<Vec<_>>(), vec![5]] {
+            let a = packed.probe(&samples).unwrap().unwrap();
+            let b = plain.probe(&samples).unwrap().unwrap();
+            assert_eq!((a.output_shape.clone(), a.inputs.len()), (b.output_shape.clone(), b.inputs.len()), "{id}");
+            let scale = b.outputs.iter().fold(0f32, |m, v| m.max(v.abs())).max(1e-6);
+            let worst = a.outputs.iter().zip(&b.outputs).fold(0f32, |m, (x, y)| m.max((x - y).abs())) / scale;
+            assert!(
+                worst < 1e-5,
+                "{id}, batch {}: packed differs from plain by {worst:e} of the largest output",
+                samples.len()
+            );
+        }
+        let (qa, qb) = (packed.accuracy().unwrap(), plain.accuracy().unwrap());
+        assert_eq!(qa.metric, qb.metric);
+        assert!((qa.value - qb.value).abs() <= 1e-5, "{id}: {} packed {} vs plain {}", qa.metric, qa.value, qb.value);
+        assert_eq!(qa.passes, qb.passes, "{id}");
+    }
+}
