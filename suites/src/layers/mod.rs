@@ -33,4 +33,6 @@ pub use pieces::{in_pieces, PIECE_BYTES};
 pub use recurrent::{last_hidden, Recurrent};
 
 #[cfg(test)]
+mod fast_math_tests;
+#[cfg(test)]
 mod workload_tests;

@@ -7,7 +7,7 @@ use burn::tensor::activation::sigmoid;
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
-use super::recurrent::{batch_major, bias_or_zeros, columns, step, tanh, tanh_from_sigmoid_of_double, Recurrent};
+use super::recurrent::{batch_major, bias_or_zeros, columns, step, tanh, Recurrent};
 
 /// An [`Lstm`] packed for inference: gates in the order input, forget,
 /// output, cell, the cell gate's weights and biases doubled (exact in
@@ -80,9 +80,12 @@ impl<B: Backend> Recurrent<B> for PackedLstm<B> {
                 step(&projected, t, steps) + hidden.matmul(self.w_hidden.clone())
             };
             let sig = sigmoid(gates);
-            let candidate = tanh_from_sigmoid_of_double(columns(&sig, 3 * h, 4 * h));
             let (input, forget, output) = (columns(&sig, 0, h), columns(&sig, h, 2 * h), columns(&sig, 2 * h, 3 * h));
-            cell = forget * cell + input * candidate;
+            // input * tanh(a) = 2 (input * sigmoid(2a)) - input: the scalar
+            // operations land on a contiguous product, not on a strided column
+            // view (which Burn's CPU backend walks element by element).
+            let gated = (input.clone() * columns(&sig, 3 * h, 4 * h)).mul_scalar(2.0) - input;
+            cell = forget * cell + gated;
             hidden = output * tanh(cell.clone());
             if keep_all {
                 all.push(hidden.clone());

@@ -38,3 +38,27 @@ fn packed_forms_compute_what_burns_modules_compute_on_the_reference_weights() {
         assert_eq!(qa.passes, qb.passes, "{id}");
     }
 }
+
+/// Every workload of the quick suite, on its reference weights, scores what
+/// its training card recorded (computed with Burn's own modules and the
+/// unpatched backend when the weights were trained): the packed forms and
+/// the patched backend change no quality metric beyond 1e-5 relative.
+#[test]
+fn every_reference_metric_is_the_one_recorded_at_training() {
+    let mut checked = 0;
+    for id in crate::ids()
+        .iter()
+        .copied()
+        .filter(|id| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("weights/{id}-quick.json")).exists())
+    {
+        let card = std::fs::read(format!("{}/weights/{id}-quick.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let card: serde_json::Value = serde_json::from_slice(&card).unwrap();
+        let recorded = card["test_metric"].as_f64().unwrap();
+        let q = prepared(id, false).accuracy().unwrap();
+        assert_eq!(q.metric, card["metric"].as_str().unwrap(), "{id}");
+        let relative = (q.value - recorded).abs() / recorded.abs();
+        assert!(relative <= 1e-5, "{id}: {} {} now, {recorded} recorded ({relative:e} relative)", q.metric, q.value);
+        checked += 1;
+    }
+    assert_eq!(checked, 8, "the eight workloads with quick reference weights");
+}
