@@ -46,6 +46,7 @@ class Wattbench:
 
     def __init__(self, binary, device):
         self.command = [binary, "peer-serve", "--device", device]
+        self.binary = binary
         self.prepared = []
         self.start()
 
@@ -128,7 +129,7 @@ def agreement(wb, model, workload, prefix, probe_n, device):
     return inputs, expected, max(worst, worst1)
 
 
-def stage(wb, w, args, device, tmp):
+def stage(wb, w, args, device, tmp, baseline=None):
     """Prepares `w` in wattbench and in PyTorch and checks that they agree; returns (engines, agreement)."""
     params = {"weights": f"reference:{w}-quick"}
     if w in ("load-forecast", "mine-gas"):
@@ -136,11 +137,23 @@ def stage(wb, w, args, device, tmp):
     wb.ask(f"prepare {w} {w} {json.dumps(params)}")
     if args.plain:
         wb.ask(f"prepare-plain {w}:plain {w} {json.dumps(params)}")
+    if baseline is not None:
+        baseline.ask(f"prepare {w} {w} {json.dumps(params)}")
+        base_prefix = os.path.join(tmp, w + ".baseline")
+        baseline.ask(f"probe {w} 64 {base_prefix}")
     prefix = os.path.join(tmp, w)
     wb.ask(f"probe {w} 64 {prefix}")
     out_shape = np.load(prefix + ".outputs.npy").shape
     model = models.build(w, os.path.join(args.weights_dir, f"{w}-quick.mpk"), out_shape).to(device)
     pool, _, worst = agreement(wb, model, w, prefix, 64, device)
+    if baseline is not None:
+        # The baseline build must compute the same outputs for the same inputs.
+        mine, theirs = np.load(prefix + ".outputs.npy"), np.load(base_prefix + ".outputs.npy")
+        if not np.array_equal(np.load(prefix + ".inputs.npy"), np.load(base_prefix + ".inputs.npy")):
+            raise SystemExit(f"error: {w}: the baseline build staged other inputs")
+        drift = float(np.max(np.abs(mine - theirs))) / (float(np.max(np.abs(theirs))) or 1.0)
+        print(f"# {w}: this build's outputs agree with the baseline build's to {drift:.2e}", flush=True)
+        worst = max(worst, drift)
     status = "ok" if worst <= args.tolerance else "DISAGREE"
     print(f"# {w}: outputs agree to {worst:.2e} of the largest output ({status}, tolerance {args.tolerance:g})", flush=True)
     if worst > args.tolerance:
@@ -190,6 +203,11 @@ def main():
         help="also time wattbench on Burn's own modules (not their packed inference forms), "
         "interleaved with the rest: the table gains packed / plain",
     )
+    ap.add_argument(
+        "--baseline",
+        help="a second wattbench binary (an earlier build, say), staged and timed interleaved with the rest: "
+        "the table gains baseline / this build",
+    )
     ap.add_argument("--json", help="write every timing to this file")
     ap.add_argument("--check-only", action="store_true", help="only check that the outputs agree; time nothing")
     args = ap.parse_args()
@@ -213,6 +231,7 @@ def main():
     )
 
     wb = Wattbench(args.wattbench, "cuda:0" if args.device == "cuda" else "cpu")
+    baseline = Wattbench(args.baseline, "cuda:0" if args.device == "cuda" else "cpu") if args.baseline else None
     tmp = tempfile.mkdtemp(prefix="wattbench-peers-")
     engines = {}
     agree = {}
@@ -220,7 +239,7 @@ def main():
         failed = {}
         for w in workloads:
             try:
-                engines[w], agree[w] = stage(wb, w, args, device, tmp)
+                engines[w], agree[w] = stage(wb, w, args, device, tmp, baseline)
             except (RuntimeError, SystemExit) as e:
                 if not args.keep_going:
                     raise
@@ -244,6 +263,8 @@ def main():
                     runners["torch-trace"] = torch_timer(traced, pool, b, device)
                 if args.plain:
                     runners["wattbench-plain"] = lambda q, w=w, b=b: float(wb.ask(f"time {w}:plain {b} {q}"))
+                if baseline is not None:
+                    runners["baseline"] = lambda q, w=w, b=b: float(baseline.ask(f"time {w} {b} {q}"))
                 try:
                     queries = {k: calibrate(r, args.seconds) for k, r in runners.items()}
                     rows = []
@@ -264,6 +285,10 @@ def main():
                     f", Burn's plain modules {statistics.median(r['wattbench-plain'] for r in rows) * 1e3:.3f} ms"
                     if args.plain
                     else ""
+                ) + (
+                    f", baseline build {statistics.median(r['baseline'] for r in rows) * 1e3:.3f} ms"
+                    if baseline is not None
+                    else ""
                 )
                 print(
                     f"# {w} b{b}: wattbench {statistics.median(r['wattbench'] for r in rows) * 1e3:.3f} ms, "
@@ -273,6 +298,8 @@ def main():
                 )
     finally:
         wb.close()
+        if baseline is not None:
+            baseline.close()
 
     print()
     head = "| workload | " + " | ".join(f"wattbench / PyTorch eager, batch {b}" for b in batches)
@@ -280,12 +307,16 @@ def main():
         head += " | " + " | ".join(f"wattbench / PyTorch traced, batch {b}" for b in batches)
     if args.plain:
         head += " | " + " | ".join(f"packed / plain Burn modules, batch {b}" for b in batches)
+    if baseline is not None:
+        head += " | " + " | ".join(f"baseline build / this build, batch {b}" for b in batches)
     print(head + " |")
-    print("|" + " --- |" * (1 + len(batches) * (1 + int(args.trace) + int(args.plain))))
+    print("|" + " --- |" * (1 + len(batches) * (1 + int(args.trace) + int(args.plain) + int(baseline is not None))))
     logs = {b: [] for b in batches}
+    base_logs = {b: [] for b in batches}
     for w in workloads:
         cells = []
-        for key in ["torch"] + (["torch-trace"] if args.trace else []) + (["wattbench-plain"] if args.plain else []):
+        keys = ["torch"] + (["torch-trace"] if args.trace else []) + (["wattbench-plain"] if args.plain else [])
+        for key in keys + (["baseline"] if baseline is not None else []):
             for b in batches:
                 if (w, b) not in timings:
                     cells.append("failed")
@@ -294,6 +325,8 @@ def main():
                 med = statistics.median(ratios)
                 if key == "torch":
                     logs[b].append(np.log(med))
+                if key == "baseline":
+                    base_logs[b].append(np.log(med))
                 cells.append(f"{med:.2f} [{min(ratios):.2f}-{max(ratios):.2f}]")
         print(f"| {w} | " + " | ".join(cells) + " |")
     print()
@@ -301,9 +334,15 @@ def main():
         "geometric mean (eager): "
         + ", ".join(f"batch {b} {float(np.exp(np.mean(v))):.2f}x" for b, v in logs.items())
     )
+    if baseline is not None:
+        print(
+            "geometric mean (this build over the baseline build): "
+            + ", ".join(f"batch {b} {float(np.exp(np.mean(v))):.2f}x" for b, v in base_logs.items() if v)
+        )
     print(
         "ratio = PyTorch's time per query / wattbench's (above 1: wattbench faster); "
         + ("packed / plain = Burn's own modules' time / the packed forms' (above 1: packing gains); " if args.plain else "")
+        + (f"baseline = {args.baseline}; " if baseline is not None else "")
         + f"median of {args.rounds} interleaved rounds [min-max]"
     )
     if args.json:
@@ -315,6 +354,7 @@ def main():
             "agreement": agree,
             "failed": failed,
             "timings_s_per_query": {f"{w}/b{b}": rows for (w, b), rows in timings.items()},
+            "baseline": args.baseline,
         }
         with open(args.json, "w") as f:
             json.dump(doc, f, indent=1)

@@ -8,8 +8,7 @@
 //! - [`Conv1dGemm`]: a 1D convolution over the whole batch as one matrix
 //!   product on channels-last data (the patches are contiguous rows, so the
 //!   im2col copy is two-dimensional), which stays channels-last from layer
-//!   to layer; [`in_pieces`] cuts a large batch so that the patches stay in
-//!   cache.
+//!   to layer, for batches whose patch matrix fits in cache.
 //!
 //! Runs use them on the Burn engine; `PrepareContext::plain_modules` keeps
 //! Burn's own modules, which the peer benchmark (`scripts/peers/`, `--plain`)
@@ -23,13 +22,11 @@
 mod conv1d_gemm;
 mod packed_gru;
 mod packed_lstm;
-mod pieces;
 mod recurrent;
 
-pub use conv1d_gemm::Conv1dGemm;
+pub use conv1d_gemm::{Conv1dGemm, PATCH_CACHE_BYTES};
 pub use packed_gru::PackedGru;
 pub use packed_lstm::PackedLstm;
-pub use pieces::{in_pieces, PIECE_BYTES};
 pub use recurrent::{last_hidden, Recurrent};
 
 #[cfg(test)]

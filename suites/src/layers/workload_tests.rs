@@ -19,8 +19,9 @@ fn prepared(id: &str, plain_modules: bool) -> Box<dyn crate::PreparedWorkload> {
 fn packed_forms_compute_what_burns_modules_compute_on_the_reference_weights() {
     for id in PACKED {
         let (mut packed, mut plain) = (prepared(id, false), prepared(id, true));
-        // A batch of 64 (in pieces where the model cuts one) and a single sample.
-        for samples in [(0..64).collect::<Vec<_>>(), vec![5]] {
+        // A batch of 64 (on Burn's modules where the packed patches would
+        // spill out of cache), one of 3 (packed everywhere) and a single sample.
+        for samples in [(0..64).collect::<Vec<_>>(), vec![1, 2, 3], vec![5]] {
             let a = packed.probe(&samples).unwrap().unwrap();
             let b = plain.probe(&samples).unwrap().unwrap();
             assert_eq!((a.output_shape.clone(), a.inputs.len()), (b.output_shape.clone(), b.inputs.len()), "{id}");

@@ -10,7 +10,7 @@ use burn::tensor::activation::relu;
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
-use crate::layers::{in_pieces, Conv1dGemm, PIECE_BYTES};
+use crate::layers::{Conv1dGemm, PATCH_CACHE_BYTES};
 use crate::tensor_workload::{Net, Packed};
 
 /// Kernel widths of the five convolutions (the paper's).
@@ -96,7 +96,7 @@ impl<B: Backend> Net<B> for Seq2Point<B> {
         let length = rows / channels;
         let dense_weight = w.reshape([channels, length, dense]).swap_dims(0, 1).reshape([rows, dense]);
         let dense_bias = self.dense.bias.as_ref().map(|b| b.val().unsqueeze());
-        Some(Box::new(PackedSeq2Point { convs, dense_weight, dense_bias, out: self.out.clone() }))
+        Some(Box::new(PackedSeq2Point { convs, dense_weight, dense_bias, out: self.out.clone(), plain: self.clone() }))
     }
 }
 
@@ -107,20 +107,18 @@ struct PackedSeq2Point<B: Backend> {
     dense_weight: Tensor<B, 2>,
     dense_bias: Option<Tensor<B, 2>>,
     out: Linear<B>,
+    /// Burn's own modules, for batches whose patches spill out of cache.
+    plain: Seq2Point<B>,
 }
 
 impl<B: Backend> Packed<B> for PackedSeq2Point<B> {
     fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
-        let window = input.dims()[2];
-        let per_sample = self.convs.iter().map(|c| c.patch_bytes(window)).max().unwrap_or(1).max(1);
-        in_pieces(input, PIECE_BYTES / per_sample, |x| self.forward_piece(x))
-    }
-}
-
-impl<B: Backend> PackedSeq2Point<B> {
-    fn forward_piece(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
         // One input channel: `[batch, 1, window]` is `[batch, window, 1]` in memory.
         let [batch, _, window] = input.dims();
+        let patches = self.convs.iter().map(|c| c.patch_bytes(window)).max().unwrap_or(0);
+        if batch * patches > PATCH_CACHE_BYTES {
+            return self.plain.forward(input);
+        }
         let mut x = input.reshape([batch, window, 1]);
         for conv in &self.convs {
             x = conv.forward_relu(x);
