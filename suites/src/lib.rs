@@ -55,6 +55,15 @@ pub struct PrepareContext {
 }
 
 impl PrepareContext {
+    /// Whether the Burn engine runs the packed inference forms ([`layers`]):
+    /// on the CPU unless [`PrepareContext::plain_modules`]. A CUDA run keeps
+    /// Burn's modules: the packing answers the CPU backend's costs, was
+    /// measured there only, and leans on strided views that the CUDA path
+    /// has not been run with.
+    pub fn packs_layers(&self) -> bool {
+        !self.plain_modules && self.cuda_ordinal.is_none()
+    }
+
     /// Resolves a data file named in a suite against the data directory.
     pub fn resolve_data_path(&self, file: &str) -> PathBuf {
         resolve(self.data_dir.as_deref(), file)

@@ -115,7 +115,7 @@ pub fn prepare<B: Backend>(
         test_samples: test.n,
     };
     Ok(PreparedFaultDetect {
-        packed: if ctx.plain_modules { None } else { model.packed() },
+        packed: if ctx.packs_layers() { model.packed() } else { None },
         model,
         device: device.clone(),
         test,

@@ -10,9 +10,9 @@
 //!   im2col copy is two-dimensional), which stays channels-last from layer
 //!   to layer, for batches whose patch matrix fits in cache.
 //!
-//! Runs use them on the Burn engine; `PrepareContext::plain_modules` keeps
-//! Burn's own modules, which the peer benchmark (`scripts/peers/`, `--plain`)
-//! times beside them.
+//! CPU runs use them on the Burn engine (`PrepareContext::packs_layers`);
+//! CUDA runs and `PrepareContext::plain_modules` keep Burn's own modules,
+//! which the peer benchmark (`scripts/peers/`, `--plain`) times beside them.
 //!
 //! Each packs from the trained Burn module (so weights files and training
 //! are untouched) and returns `None` for a configuration it does not cover,

@@ -63,3 +63,10 @@ fn every_reference_metric_is_the_one_recorded_at_training() {
     }
     assert_eq!(checked, 8, "the eight workloads with quick reference weights");
 }
+
+#[test]
+fn packed_forms_run_on_the_cpu_only_and_not_when_plain_modules_are_asked_for() {
+    assert!(PrepareContext::default().packs_layers());
+    assert!(!PrepareContext { plain_modules: true, ..Default::default() }.packs_layers());
+    assert!(!PrepareContext { cuda_ordinal: Some(0), ..Default::default() }.packs_layers());
+}

@@ -50,7 +50,7 @@ pub fn prepare<B: Backend>(
     let model_card = staged.model_card(weights);
     let data_card = staged.data_card();
     Ok(PreparedLoadForecast {
-        packed: if ctx.plain_modules { None } else { model.packed() },
+        packed: if ctx.packs_layers() { model.packed() } else { None },
         model,
         device: device.clone(),
         staged,

@@ -127,7 +127,7 @@ pub fn prepare<S: TensorSpec, B: Backend>(
         None => (model, WeightsSource::RandomInit { seed: S::seed(p) }),
     };
     let host = S::host_engine::<B>(p, &model, ctx)?;
-    let packed = if host.is_none() && !ctx.plain_modules { model.packed() } else { None };
+    let packed = if host.is_none() && ctx.packs_layers() { model.packed() } else { None };
     let outputs = test.targets.outputs_per_sample();
     let mut model_card = ModelCard {
         parameters: shape.parameters,
