@@ -3,7 +3,6 @@
 
 use crate::weights::load_weights;
 use burn::tensor::backend::Backend;
-use burn::tensor::{Tensor, TensorData};
 
 use super::dataset::FaultDataset;
 use super::model::{Classify, CnnShape, FaultCnn, PackedFaultCnn, CHANNELS, CLASSES};
@@ -12,7 +11,7 @@ use super::waveform::WaveformConfig;
 use crate::error::WorkloadError;
 use crate::fingerprint;
 use crate::reference;
-use crate::tensor_workload::transpose_into;
+use crate::tensor_workload::stage_batch;
 use crate::training::TrainCard;
 use crate::workload::{DataCard, ModelCard, PreparedWorkload, Probe, QualityReport, WeightsSource};
 use crate::PrepareContext;
@@ -134,21 +133,8 @@ pub fn logits<B: Backend>(
     batch: &mut Vec<f32>,
     device: &B::Device,
 ) -> Result<Vec<f32>, WorkloadError> {
-    batch.clear();
-    for &i in indices {
-        let window = data.input(i % data.n.max(1));
-        if model.transposed_input() {
-            transpose_into(window, CHANNELS, data.samples, batch);
-        } else {
-            batch.extend_from_slice(window);
-        }
-    }
-    let shape = if model.transposed_input() {
-        [indices.len(), data.samples, CHANNELS]
-    } else {
-        [indices.len(), CHANNELS, data.samples]
-    };
-    let input = Tensor::<B, 3>::from_data(TensorData::new(std::mem::take(batch), shape), device);
+    let windows = indices.iter().map(|&i| data.input(i % data.n.max(1)));
+    let input = stage_batch(windows, [CHANNELS, data.samples], model.transposed_input(), batch, device);
     let out = model.classify(input).try_into_data().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
     out.convert::<f32>().into_vec::<f32>().map_err(|e| WorkloadError::Execution(format!("{e:?}")))
 }
@@ -171,13 +157,19 @@ pub fn accuracy_of<B: Backend>(
     Ok(correct as f64 / data.n.max(1) as f64)
 }
 
+/// What runs execute: the packed form where there is one (a function of
+/// the two fields, so that the staging buffer can be borrowed beside it).
+fn net<'a, B: Backend>(model: &'a FaultCnn<B>, packed: &'a Option<PackedFaultCnn<B>>) -> &'a dyn Classify<B> {
+    match packed {
+        Some(p) => p,
+        None => model,
+    }
+}
+
 impl<B: Backend> PreparedFaultDetect<B> {
-    /// What runs execute: the packed form where there is one.
-    fn net(&self) -> &dyn Classify<B> {
-        match &self.packed {
-            Some(p) => p,
-            None => &self.model,
-        }
+    /// Logits of `samples` of the test set, through [`net`].
+    fn logits_of(&mut self, samples: &[usize]) -> Result<Vec<f32>, WorkloadError> {
+        logits(net(&self.model, &self.packed), &self.test, samples, &mut self.batch, &self.device)
     }
 }
 
@@ -186,16 +178,13 @@ impl<B: Backend> PreparedWorkload for PreparedFaultDetect<B> {
         self.test.n
     }
     fn run(&mut self, samples: &[usize]) -> Result<(), WorkloadError> {
-        let mut batch = std::mem::take(&mut self.batch);
-        let out = logits(self.net(), &self.test, samples, &mut batch, &self.device).map(|_| ());
-        self.batch = batch;
-        out
+        self.logits_of(samples).map(|_| ())
     }
     fn sync(&mut self) -> Result<(), WorkloadError> {
         B::sync(&self.device).map_err(|e| WorkloadError::Execution(format!("{e:?}")))
     }
     fn accuracy(&mut self) -> Result<QualityReport, WorkloadError> {
-        let value = accuracy_of(self.net(), &self.test, &self.device)?;
+        let value = accuracy_of(net(&self.model, &self.packed), &self.test, &self.device)?;
         let threshold = self.reference_accuracy.map(|r| GATE_FRACTION * r);
         Ok(QualityReport {
             metric: "accuracy".into(),
@@ -219,10 +208,7 @@ impl<B: Backend> PreparedWorkload for PreparedFaultDetect<B> {
         &self.data_card
     }
     fn probe(&mut self, samples: &[usize]) -> Option<Result<Probe, WorkloadError>> {
-        let mut batch = std::mem::take(&mut self.batch);
-        let outputs = logits(self.net(), &self.test, samples, &mut batch, &self.device);
-        self.batch = batch;
-        let outputs = match outputs {
+        let outputs = match self.logits_of(samples) {
             Ok(o) => o,
             Err(e) => return Some(Err(e)),
         };

@@ -109,7 +109,7 @@ impl<B: Backend> Conv1dGemm<B> {
         let x = x.pad([(0, 1), (left, per * self.stride - length - left), (0, 0)], PadMode::Constant(0.0));
         let flat = x.reshape([(batch + 1) * per * self.stride, c_in]);
         let rows = batch * per;
-        // [windows, c_in, span], a view; then [rows, kernel * c_in] in (tap, channel) order.
+        // [windows, c_in, kernel], a view; then [rows, kernel * c_in] in (tap, channel) order.
         let windows: Tensor<B, 3> = flat.unfold(0, self.kernel, self.stride);
         let patches =
             windows.slice([0..rows, 0..c_in, 0..self.kernel]).swap_dims(1, 2).reshape([rows, self.kernel * c_in]);

@@ -3,7 +3,7 @@
 //! length), a dense layer, and one output: the target appliance's power at
 //! the window's midpoint.
 
-use burn::module::Module;
+use burn::module::{Module, Param};
 use burn::nn::conv::{Conv1d, Conv1dConfig};
 use burn::nn::{Linear, LinearConfig, PaddingConfig1d};
 use burn::tensor::activation::relu;
@@ -94,20 +94,19 @@ impl<B: Backend> Net<B> for Seq2Point<B> {
         let [rows, dense] = w.dims();
         let channels = self.convs.last()?.weight.dims()[0];
         let length = rows / channels;
-        let dense_weight = w.reshape([channels, length, dense]).swap_dims(0, 1).reshape([rows, dense]);
-        let dense_bias = self.dense.bias.as_ref().map(|b| b.val().unsqueeze());
-        Some(Box::new(PackedSeq2Point { convs, dense_weight, dense_bias, out: self.out.clone(), plain: self.clone() }))
+        let weight = w.reshape([channels, length, dense]).swap_dims(0, 1).reshape([rows, dense]);
+        let dense = Linear { weight: Param::from_tensor(weight), bias: self.dense.bias.clone() };
+        Some(Box::new(PackedSeq2Point { convs, dense, plain: self.clone() }))
     }
 }
 
 /// The network with its convolutions packed (see [`crate::layers`]).
 struct PackedSeq2Point<B: Backend> {
     convs: Vec<Conv1dGemm<B>>,
-    /// The dense layer's weight with its rows in channels-last order.
-    dense_weight: Tensor<B, 2>,
-    dense_bias: Option<Tensor<B, 2>>,
-    out: Linear<B>,
-    /// Burn's own modules, for batches whose patches spill out of cache.
+    /// The dense layer with its weight's rows in channels-last order.
+    dense: Linear<B>,
+    /// Burn's own modules: the output layer, and batches whose patches
+    /// spill out of cache.
     plain: Seq2Point<B>,
 }
 
@@ -124,12 +123,7 @@ impl<B: Backend> Packed<B> for PackedSeq2Point<B> {
             x = conv.forward_relu(x);
         }
         let [batch, length, channels] = x.dims();
-        let dense = x.reshape([batch, length * channels]).matmul(self.dense_weight.clone());
-        let dense = match &self.dense_bias {
-            Some(b) => dense + b.clone(),
-            None => dense,
-        };
-        self.out.forward(relu(dense))
+        self.plain.out.forward(relu(self.dense.forward(x.reshape([batch, length * channels]))))
     }
 }
 

@@ -14,7 +14,7 @@ mod gate_tests;
 mod reference_tests;
 
 pub use prepared::{prepare, PreparedTensor};
-pub use spec::{transpose_into, HostEngine, ModelShape, Net, Packed, QualityMetric, Split, TensorSpec};
+pub use spec::{stage_batch, HostEngine, ModelShape, Net, Packed, QualityMetric, Split, TensorSpec};
 pub use trainer::train;
 
 use crate::workload::WorkloadInfo;

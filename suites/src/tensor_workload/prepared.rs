@@ -4,10 +4,10 @@
 use std::marker::PhantomData;
 
 use burn::tensor::backend::Backend;
-use burn::tensor::{Tensor, TensorData};
+use burn::tensor::Tensor;
 
 use super::quality::{self, Score};
-use super::spec::{transpose_into, HostEngine, Net, Packed, Split, TensorSpec};
+use super::spec::{stage_batch, HostEngine, Net, Packed, Split, TensorSpec};
 use crate::dataset::Dataset;
 use crate::error::WorkloadError;
 use crate::fingerprint;
@@ -45,19 +45,11 @@ fn outputs_of<B: Backend>(
     staging: &mut Vec<f32>,
     device: &B::Device,
 ) -> Result<Vec<f32>, WorkloadError> {
-    let [a, b] = [data.input_shape[0], data.input_shape[1]];
-    staging.clear();
-    for &i in indices {
-        let sample = data.input(i % data.n.max(1));
-        if transposed {
-            transpose_into(sample, a, b, staging);
-        } else {
-            staging.extend_from_slice(sample);
-        }
-    }
-    let shape = if transposed { [indices.len(), b, a] } else { [indices.len(), a, b] };
-    let input = Tensor::<B, 3>::from_data(TensorData::new(std::mem::take(staging), shape), device);
-    let out = forward(input).try_into_data().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
+    let samples = indices.iter().map(|&i| data.input(i % data.n.max(1)));
+    let shape = [data.input_shape[0], data.input_shape[1]];
+    let out = forward(stage_batch(samples, shape, transposed, staging, device))
+        .try_into_data()
+        .map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
     out.convert::<f32>().into_vec::<f32>().map_err(|e| WorkloadError::Execution(format!("{e:?}")))
 }
 

@@ -6,7 +6,7 @@ use std::fmt::Debug;
 
 use burn::module::Module;
 use burn::tensor::backend::Backend;
-use burn::tensor::Tensor;
+use burn::tensor::{Tensor, TensorData};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -43,12 +43,31 @@ pub trait Packed<B: Backend> {
     }
 }
 
-/// Appends `sample`, `[rows][cols]`, transposed (`[cols][rows]`) to `out`.
-pub fn transpose_into(sample: &[f32], rows: usize, cols: usize, out: &mut Vec<f32>) {
-    out.reserve(sample.len());
-    for c in 0..cols {
-        out.extend((0..rows).map(|r| sample[r * cols + c]));
+/// A batch of `samples`, each `[rows][cols]`, as a tensor on `device`:
+/// `[n, rows, cols]`, or `[n, cols, rows]` with each sample transposed on
+/// the host where `transposed`. The samples are gathered in `staging`,
+/// whose buffer the tensor takes.
+pub fn stage_batch<'a, B: Backend>(
+    samples: impl Iterator<Item = &'a [f32]>,
+    [rows, cols]: [usize; 2],
+    transposed: bool,
+    staging: &mut Vec<f32>,
+    device: &B::Device,
+) -> Tensor<B, 3> {
+    staging.clear();
+    let mut n = 0;
+    for sample in samples {
+        if transposed {
+            for c in 0..cols {
+                staging.extend((0..rows).map(|r| sample[r * cols + c]));
+            }
+        } else {
+            staging.extend_from_slice(sample);
+        }
+        n += 1;
     }
+    let shape = if transposed { [n, cols, rows] } else { [n, rows, cols] };
+    Tensor::from_data(TensorData::new(std::mem::take(staging), shape), device)
 }
 
 /// An engine other than Burn that runs a tensor workload's model on the
