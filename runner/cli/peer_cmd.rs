@@ -6,7 +6,9 @@
 //! - `prepare KEY WORKLOAD PARAMS_JSON`: stages a workload on the device and
 //!   at the precision of the command line (default: the CPU, f32) under the
 //!   name KEY; answers `ok SAMPLES`. `prepare-plain` stages it on Burn's own
-//!   modules instead of their packed inference forms (to time both).
+//!   modules instead of their packed inference forms, `prepare-whole` with
+//!   each batch run whole on one thread instead of split across the CPU's
+//!   threads (to time both).
 //! - `probe KEY N PREFIX`: runs the first N samples as one batch and writes
 //!   `PREFIX.inputs.npy` and `PREFIX.outputs.npy`; answers `ok`.
 //! - `time KEY BATCH QUERIES`: runs QUERIES queries of BATCH samples exactly
@@ -82,10 +84,14 @@ fn command(
         }
     };
     match words.first().copied() {
-        Some(verb @ ("prepare" | "prepare-plain")) => {
+        Some(verb @ ("prepare" | "prepare-plain" | "prepare-whole")) => {
             let [_, key, workload, params] = words else { bail!("usage: {verb} KEY WORKLOAD PARAMS_JSON") };
             let params: serde_json::Value = serde_json::from_str(params).context("PARAMS_JSON")?;
-            let ctx = PrepareContext { plain_modules: verb == "prepare-plain", ..ctx.clone() };
+            let ctx = PrepareContext {
+                plain_modules: verb == "prepare-plain",
+                batch_workers: (verb == "prepare-whole").then_some(1).or(ctx.batch_workers),
+                ..ctx.clone()
+            };
             let w = backend::prepare(workload, &params, &ctx, target.device, target.precision)?;
             let samples = w.sample_count();
             prepared.insert(key.to_string(), w);
@@ -122,7 +128,9 @@ fn command(
             let q = w.accuracy()?;
             Ok(format!("{} {:.9}", q.metric, q.value))
         }
-        Some(other) => bail!("unknown command `{other}` (prepare, prepare-plain, probe, time, quality, quit)"),
+        Some(other) => {
+            bail!("unknown command `{other}` (prepare, prepare-plain, prepare-whole, probe, time, quality, quit)")
+        }
         None => bail!("empty command"),
     }
 }

@@ -71,7 +71,7 @@ class Wattbench:
             answer = ""
         if not answer.startswith("ok"):
             raise RuntimeError(f"wattbench peer-serve: `{line[:80]}`: {answer or 'no answer (it exited)'}")
-        if record and line.startswith(("prepare ", "prepare-plain ")):
+        if record and line.startswith(("prepare ", "prepare-plain ", "prepare-whole ")):
             self.prepared.append(line)
         return answer[3:]
 
@@ -129,14 +129,27 @@ def agreement(wb, model, workload, prefix, probe_n, device):
     return inputs, expected, max(worst, worst1)
 
 
+# Variants of this build timed beside it in the same process: the
+# command-line flag and peer-serve verb, and the table column's words.
+VARIANTS = {
+    "plain": "packed / plain Burn modules",
+    "whole": "split / whole batches",
+}
+
+
+def variants(args):
+    """The variants asked for on the command line (`--plain`, `--whole`)."""
+    return [v for v in VARIANTS if getattr(args, v)]
+
+
 def stage(wb, w, args, device, tmp, baseline=None):
     """Prepares `w` in wattbench and in PyTorch and checks that they agree; returns (engines, agreement)."""
     params = {"weights": f"reference:{w}-quick"}
     if w in ("load-forecast", "mine-gas"):
         params["engine"] = args.engine
     wb.ask(f"prepare {w} {w} {json.dumps(params)}")
-    if args.plain:
-        wb.ask(f"prepare-plain {w}:plain {w} {json.dumps(params)}")
+    for v in variants(args):
+        wb.ask(f"prepare-{v} {w}:{v} {w} {json.dumps(params)}")
     if baseline is not None:
         baseline.ask(f"prepare {w} {w} {json.dumps(params)}")
         base_prefix = os.path.join(tmp, w + ".baseline")
@@ -205,6 +218,12 @@ def main():
         "interleaved with the rest: the table gains packed / plain",
     )
     ap.add_argument(
+        "--whole",
+        action="store_true",
+        help="also time wattbench running each batch whole on one thread (not split across the CPU's threads), "
+        "interleaved with the rest: the table gains split / whole",
+    )
+    ap.add_argument(
         "--baseline",
         help="a second wattbench binary (an earlier build, say), staged and timed interleaved with the rest: "
         "the table gains baseline / this build",
@@ -262,8 +281,8 @@ def main():
                 }
                 if traced is not None:
                     runners["torch-trace"] = torch_timer(traced, pool, b, device)
-                if args.plain:
-                    runners["wattbench-plain"] = lambda q, w=w, b=b: float(wb.ask(f"time {w}:plain {b} {q}"))
+                for v in variants(args):
+                    runners[f"wattbench-{v}"] = lambda q, w=w, b=b, v=v: float(wb.ask(f"time {w}:{v} {b} {q}"))
                 if baseline is not None:
                     runners["baseline"] = lambda q, w=w, b=b: float(baseline.ask(f"time {w} {b} {q}"))
                 try:
@@ -282,10 +301,9 @@ def main():
                     continue
                 timings[(w, b)] = rows
                 ratios = [row["torch"] / row["wattbench"] for row in rows]
-                plain = (
-                    f", Burn's plain modules {statistics.median(r['wattbench-plain'] for r in rows) * 1e3:.3f} ms"
-                    if args.plain
-                    else ""
+                plain = "".join(
+                    f", {v} {statistics.median(r[f'wattbench-{v}'] for r in rows) * 1e3:.3f} ms"
+                    for v in variants(args)
                 ) + (
                     f", baseline build {statistics.median(r['baseline'] for r in rows) * 1e3:.3f} ms"
                     if baseline is not None
@@ -306,17 +324,17 @@ def main():
     head = "| workload | " + " | ".join(f"wattbench / PyTorch eager, batch {b}" for b in batches)
     if args.trace:
         head += " | " + " | ".join(f"wattbench / PyTorch traced, batch {b}" for b in batches)
-    if args.plain:
-        head += " | " + " | ".join(f"packed / plain Burn modules, batch {b}" for b in batches)
+    for v in variants(args):
+        head += " | " + " | ".join(f"{VARIANTS[v]}, batch {b}" for b in batches)
     if baseline is not None:
         head += " | " + " | ".join(f"baseline build / this build, batch {b}" for b in batches)
     print(head + " |")
-    print("|" + " --- |" * (1 + len(batches) * (1 + int(args.trace) + int(args.plain) + int(baseline is not None))))
+    print("|" + " --- |" * (1 + len(batches) * (1 + int(args.trace) + len(variants(args)) + int(baseline is not None))))
     logs = {b: [] for b in batches}
     base_logs = {b: [] for b in batches}
     for w in workloads:
         cells = []
-        keys = ["torch"] + (["torch-trace"] if args.trace else []) + (["wattbench-plain"] if args.plain else [])
+        keys = ["torch"] + (["torch-trace"] if args.trace else []) + [f"wattbench-{v}" for v in variants(args)]
         for key in keys + (["baseline"] if baseline is not None else []):
             for b in batches:
                 if (w, b) not in timings:
@@ -343,6 +361,7 @@ def main():
     print(
         "ratio = PyTorch's time per query / wattbench's (above 1: wattbench faster); "
         + ("packed / plain = Burn's own modules' time / the packed forms' (above 1: packing gains); " if args.plain else "")
+        + ("split / whole = one thread's time per batch / the split batch's (above 1: the split gains); " if args.whole else "")
         + (f"baseline = {args.baseline}; " if baseline is not None else "")
         + f"median of {args.rounds} interleaved rounds [min-max]"
     )

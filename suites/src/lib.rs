@@ -29,7 +29,7 @@ pub mod workload;
 // The shared modules under their short paths (`crate::dataset`, `wattbench_workloads::regular_file`, ...).
 pub use catalog::{manifests, reference, registry};
 pub use data::{dataset, fingerprint, regular_file, rng};
-pub use workload::{error, metrics, training};
+pub use workload::{batch_split, error, metrics, training};
 
 use std::path::{Path, PathBuf};
 
@@ -52,6 +52,11 @@ pub struct PrepareContext {
     /// Run Burn's own modules, not their packed inference forms
     /// ([`layers`]): to measure what packing gains, side by side.
     pub plain_modules: bool,
+    /// How many workers a CPU run splits each batch across
+    /// ([`batch_split`]); `None`: one per thread of the thread pool. `Some(1)`
+    /// runs every batch whole on the calling thread (to measure what the
+    /// split gains).
+    pub batch_workers: Option<usize>,
 }
 
 impl PrepareContext {
@@ -62,6 +67,17 @@ impl PrepareContext {
     /// has not been run with.
     pub fn packs_layers(&self) -> bool {
         !self.plain_modules && self.cuda_ordinal.is_none()
+    }
+
+    /// How many workers a batch is split across ([`batch_split`]): on the
+    /// CPU, [`PrepareContext::batch_workers`] or else the thread pool's
+    /// threads; one on CUDA, whose parallelism is inside each operation.
+    pub fn workers(&self) -> usize {
+        match (self.cuda_ordinal, self.batch_workers) {
+            (Some(_), _) => 1,
+            (None, Some(n)) => n.max(1),
+            (None, None) => rayon::current_num_threads(),
+        }
     }
 
     /// Resolves a data file named in a suite against the data directory.

@@ -8,6 +8,7 @@ use super::dataset::FaultDataset;
 use super::model::{Classify, CnnShape, FaultCnn, PackedFaultCnn, CHANNELS, CLASSES};
 use super::params::FaultDetectParams;
 use super::waveform::WaveformConfig;
+use crate::batch_split::{Replica, Workers};
 use crate::error::WorkloadError;
 use crate::fingerprint;
 use crate::reference;
@@ -63,15 +64,14 @@ fn reference_accuracy(p: &FaultDetectParams, data_sha256: &str) -> Option<f64> {
 
 /// The classifier ready to run on backend `B`.
 pub struct PreparedFaultDetect<B: Backend> {
-    model: FaultCnn<B>,
-    /// The packed form that runs use, where the model packs.
-    packed: Option<PackedFaultCnn<B>>,
+    /// The model and its packed form (what runs use, where the model
+    /// packs), one replica per worker a batch is split across.
+    workers: Workers<Replica<FaultCnn<B>, PackedFaultCnn<B>>>,
     device: B::Device,
     test: FaultDataset,
     reference_accuracy: Option<f64>,
     model_card: ModelCard,
     data_card: DataCard,
-    batch: Vec<f32>,
 }
 
 /// Stages data and model.
@@ -113,15 +113,14 @@ pub fn prepare<B: Backend>(
         performance_samples: test.n,
         test_samples: test.n,
     };
+    let packs = ctx.packs_layers();
     Ok(PreparedFaultDetect {
-        packed: if ctx.packs_layers() { model.packed() } else { None },
-        model,
+        workers: Workers::of_model(ctx.workers(), model, |m| if packs { m.packed() } else { None }),
         device: device.clone(),
         test,
         reference_accuracy: reference_accuracy(p, &data_card.sha256),
         model_card,
         data_card,
-        batch: Vec::new(),
     })
 }
 
@@ -167,9 +166,11 @@ fn net<'a, B: Backend>(model: &'a FaultCnn<B>, packed: &'a Option<PackedFaultCnn
 }
 
 impl<B: Backend> PreparedFaultDetect<B> {
-    /// Logits of `samples` of the test set, through [`net`].
+    /// Logits of `samples` of the test set, through [`net`], the batch
+    /// split across the workers.
     fn logits_of(&mut self, samples: &[usize]) -> Result<Vec<f32>, WorkloadError> {
-        logits(net(&self.model, &self.packed), &self.test, samples, &mut self.batch, &self.device)
+        let (test, device) = (&self.test, &self.device);
+        self.workers.run(samples, |r, slice| logits(net(&r.model, &r.packed), test, slice, &mut r.staging, device))
     }
 }
 
@@ -184,7 +185,8 @@ impl<B: Backend> PreparedWorkload for PreparedFaultDetect<B> {
         B::sync(&self.device).map_err(|e| WorkloadError::Execution(format!("{e:?}")))
     }
     fn accuracy(&mut self) -> Result<QualityReport, WorkloadError> {
-        let value = accuracy_of(net(&self.model, &self.packed), &self.test, &self.device)?;
+        let first = self.workers.first();
+        let value = accuracy_of(net(&first.model, &first.packed), &self.test, &self.device)?;
         let threshold = self.reference_accuracy.map(|r| GATE_FRACTION * r);
         Ok(QualityReport {
             metric: "accuracy".into(),

@@ -8,20 +8,20 @@ use burn::tensor::{Tensor, TensorData};
 use super::model::{LoadForecaster, PackedForecaster};
 use super::params::LoadForecastParams;
 use super::staging::{stage, Staged};
+use crate::batch_split::{Replica, Workers};
 use crate::error::WorkloadError;
 use crate::workload::{DataCard, ModelCard, PreparedWorkload, Probe, QualityReport, WeightsSource};
 use crate::PrepareContext;
 
 /// The load forecaster ready to run on backend `B`.
 pub struct PreparedLoadForecast<B: Backend> {
-    model: LoadForecaster<B>,
-    /// The packed form that runs use, where the model packs.
-    packed: Option<PackedForecaster<B>>,
+    /// The model and its packed form (what runs use, where the model
+    /// packs), one replica per worker a batch is split across.
+    workers: Workers<Replica<LoadForecaster<B>, PackedForecaster<B>>>,
     device: B::Device,
     staged: Staged,
     model_card: ModelCard,
     data_card: DataCard,
-    batch: Vec<f32>,
 }
 
 /// Builds the model for `p` on `device` with its weights (random or loaded).
@@ -49,29 +49,32 @@ pub fn prepare<B: Backend>(
     let (model, weights) = build_model::<B>(p, &staged, ctx, device)?;
     let model_card = staged.model_card(weights);
     let data_card = staged.data_card();
+    let packs = ctx.packs_layers();
     Ok(PreparedLoadForecast {
-        packed: if ctx.packs_layers() { model.packed() } else { None },
-        model,
+        workers: Workers::of_model(ctx.workers(), model, |m| if packs { m.packed() } else { None }),
         device: device.clone(),
         staged,
         model_card,
         data_card,
-        batch: Vec::new(),
     })
 }
 
 impl<B: Backend> PreparedLoadForecast<B> {
     /// Forward pass over `indices` of the test or performance set, outputs copied back to the host.
+    /// The batch is split across the workers.
     fn forecast(&mut self, from_test: bool, indices: &[usize]) -> Result<Vec<f32>, WorkloadError> {
-        let shape = self.staged.gather(from_test, indices, &mut self.batch);
-        let data = TensorData::new(std::mem::take(&mut self.batch), shape);
-        let input = Tensor::<B, 3>::from_data(data, &self.device);
-        let output = match &self.packed {
-            Some(packed) => packed.forward(input),
-            None => self.model.forward(input),
-        };
-        let host = output.try_into_data().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
-        host.convert::<f32>().into_vec::<f32>().map_err(|e| WorkloadError::Execution(format!("{e:?}")))
+        let (staged, device) = (&self.staged, &self.device);
+        self.workers.run(indices, |replica, slice| {
+            let shape = staged.gather(from_test, slice, &mut replica.staging);
+            let data = TensorData::new(std::mem::take(&mut replica.staging), shape);
+            let input = Tensor::<B, 3>::from_data(data, device);
+            let output = match &replica.packed {
+                Some(packed) => packed.forward(input),
+                None => replica.model.forward(input),
+            };
+            let host = output.try_into_data().map_err(|e| WorkloadError::Execution(format!("{e:?}")))?;
+            host.convert::<f32>().into_vec::<f32>().map_err(|e| WorkloadError::Execution(format!("{e:?}")))
+        })
     }
 }
 

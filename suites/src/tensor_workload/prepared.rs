@@ -8,6 +8,7 @@ use burn::tensor::Tensor;
 
 use super::quality::{self, Score};
 use super::spec::{stage_batch, HostEngine, Net, Packed, Split, TensorSpec};
+use crate::batch_split::{Replica, Workers};
 use crate::dataset::Dataset;
 use crate::error::WorkloadError;
 use crate::fingerprint;
@@ -71,7 +72,6 @@ pub fn evaluate<S: TensorSpec, B: Backend, M: Net<B>>(
 /// A tensor workload ready to run on backend `B`.
 pub struct PreparedTensor<S: TensorSpec, B: Backend> {
     params: S::Params,
-    model: S::Model<B>,
     device: B::Device,
     test: Dataset,
     /// The reference's test metric and the sha256 of the data it was scored on.
@@ -81,9 +81,25 @@ pub struct PreparedTensor<S: TensorSpec, B: Backend> {
     data_card: DataCard,
     staging: Vec<f32>,
     host: Option<Box<dyn HostEngine>>,
-    /// The model's inference form, where it has one (Burn engine only).
-    packed: Option<Box<dyn Packed<B>>>,
+    /// The Burn engine's model, one replica per worker a batch is split across.
+    workers: Workers<Replica<S::Model<B>, Box<dyn Packed<B>>>>,
     spec: PhantomData<S>,
+}
+
+/// The outputs of a worker's replica for `indices` of `data`, through the
+/// packed form where there is one.
+fn replica_outputs<B: Backend, M: Net<B>>(
+    replica: &mut Replica<M, Box<dyn Packed<B>>>,
+    data: &Dataset,
+    indices: &[usize],
+    device: &B::Device,
+) -> Result<Vec<f32>, WorkloadError> {
+    match &replica.packed {
+        Some(packed) => {
+            outputs_of(|x| packed.forward(x), packed.transposed_input(), data, indices, &mut replica.staging, device)
+        }
+        None => outputs(&replica.model, data, indices, &mut replica.staging, device),
+    }
 }
 
 /// Stages the test split and the model (with its weights) of workload `S`.
@@ -119,7 +135,9 @@ pub fn prepare<S: TensorSpec, B: Backend>(
         None => (model, WeightsSource::RandomInit { seed: S::seed(p) }),
     };
     let host = S::host_engine::<B>(p, &model, ctx)?;
-    let packed = if host.is_none() && ctx.packs_layers() { model.packed() } else { None };
+    let packs = host.is_none() && ctx.packs_layers();
+    let workers = if host.is_none() { ctx.workers() } else { 1 };
+    let workers = Workers::of_model(workers, model, |m| if packs { m.packed() } else { None });
     let outputs = test.targets.outputs_per_sample();
     let mut model_card = ModelCard {
         parameters: shape.parameters,
@@ -138,14 +156,13 @@ pub fn prepare<S: TensorSpec, B: Backend>(
         reference: quality::reference_metric::<S>(p, &gate_sha256).map(|m| (m, gate_sha256)),
         baseline: S::baseline(p, None, &test, ctx),
         params: p.clone(),
-        model,
         device: device.clone(),
         test,
         model_card,
         data_card,
         staging: Vec::new(),
         host,
-        packed,
+        workers,
         spec: PhantomData,
     })
 }
@@ -161,13 +178,10 @@ impl<S: TensorSpec, B: Backend> PreparedTensor<S, B> {
                 }
                 engine.forward(&self.staging, indices.len())
             }
-            None => match &self.packed {
-                Some(packed) => {
-                    let transposed = packed.transposed_input();
-                    outputs_of(|x| packed.forward(x), transposed, &self.test, indices, &mut self.staging, &self.device)
-                }
-                None => outputs(&self.model, &self.test, indices, &mut self.staging, &self.device),
-            },
+            None => {
+                let (test, device) = (&self.test, &self.device);
+                self.workers.run(indices, |replica, slice| replica_outputs(replica, test, slice, device))
+            }
         }
     }
 }
@@ -206,7 +220,7 @@ impl<S: TensorSpec, B: Backend> PreparedWorkload for PreparedTensor<S, B> {
             }
             score.value(&metric)?
         } else {
-            evaluate::<S, B, _>(&self.params, &self.model, &self.test, &self.device)?
+            evaluate::<S, B, _>(&self.params, &self.workers.first().model, &self.test, &self.device)?
         };
         let (threshold, gate) = quality::gate(&metric, self.reference.as_ref().map(|r| r.0));
         let lower_is_better = metric.lower_is_better();

@@ -30,7 +30,7 @@ pub trait Net<B: Backend>: Module<B> {
 }
 
 /// A model's inference form, built once when a run is staged.
-pub trait Packed<B: Backend> {
+pub trait Packed<B: Backend>: Send {
     /// What [`Net::forward`] computes, `[batch, a, b]` in (`[batch, b, a]`
     /// where [`Packed::transposed_input`]), `[batch, outputs]` out.
     fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2>;

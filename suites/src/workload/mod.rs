@@ -3,6 +3,9 @@
 //! asks a prepared workload to run samples by index, and to score itself.
 
 pub mod answers;
+pub mod batch_split;
+#[cfg(test)]
+mod batch_split_tests;
 pub mod error;
 pub mod metrics;
 pub mod training;
