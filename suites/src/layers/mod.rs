@@ -20,9 +20,10 @@
 //! the module it packs.
 
 mod conv1d_gemm;
-mod packed_gru;
-mod packed_lstm;
-mod recurrent;
+mod flex_cell;
+pub(crate) mod packed_gru;
+pub(crate) mod packed_lstm;
+pub(crate) mod recurrent;
 
 pub use conv1d_gemm::{Conv1dGemm, PATCH_CACHE_BYTES};
 pub use packed_gru::PackedGru;

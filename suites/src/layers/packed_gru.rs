@@ -8,6 +8,7 @@ use burn::tensor::activation::sigmoid;
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
+use super::flex_cell;
 use super::recurrent::{batch_major, bias_or_zeros, columns, step, tanh_from_sigmoid_of_double, Recurrent};
 
 /// A [`Gru`] packed for inference: gates in the order reset, update, new,
@@ -72,13 +73,8 @@ impl<B: Backend> Recurrent<B> for PackedGru<B> {
         for t in 0..steps {
             let xp = step(&projected, t, steps);
             let hp = hidden.clone().matmul(self.w_hidden.clone());
-            let reset_update = sigmoid(columns(&xp, 0, 2 * h) + columns(&hp, 0, 2 * h));
-            let (reset, update) = (columns(&reset_update, 0, h), columns(&reset_update, h, 2 * h));
-            // 2a for the new gate's a: its weights and biases are doubled.
-            let doubled =
-                columns(&xp, 2 * h, 3 * h) + reset * (columns(&hp, 2 * h, 3 * h) + self.bias_new_hidden.clone());
-            let candidate = tanh_from_sigmoid_of_double(sigmoid(doubled));
-            hidden = candidate * (update.clone().neg() + 1.0) + update * hidden;
+            hidden = flex_cell::gru_step(&xp, &hp, &self.bias_new_hidden, &hidden)
+                .unwrap_or_else(|| composed_step(&xp, &hp, &self.bias_new_hidden, hidden, h));
             if keep_all {
                 all.push(hidden.clone());
             }
@@ -89,6 +85,24 @@ impl<B: Backend> Recurrent<B> for PackedGru<B> {
             hidden
         }
     }
+}
+
+/// The element-wise part of a step from Burn's tensor operations (what
+/// [`flex_cell::gru_step`] fuses, on backends other than flex): the new
+/// hidden state from the step's input part `xp` and hidden product `hp`.
+pub(super) fn composed_step<B: Backend>(
+    xp: &Tensor<B, 2>,
+    hp: &Tensor<B, 2>,
+    bias_new_hidden: &Tensor<B, 2>,
+    hidden: Tensor<B, 2>,
+    h: usize,
+) -> Tensor<B, 2> {
+    let reset_update = sigmoid(columns(xp, 0, 2 * h) + columns(hp, 0, 2 * h));
+    let (reset, update) = (columns(&reset_update, 0, h), columns(&reset_update, h, 2 * h));
+    // 2a for the new gate's a: its weights and biases are doubled.
+    let doubled = columns(xp, 2 * h, 3 * h) + reset * (columns(hp, 2 * h, 3 * h) + bias_new_hidden.clone());
+    let candidate = tanh_from_sigmoid_of_double(sigmoid(doubled));
+    candidate * (update.clone().neg() + 1.0) + update * hidden
 }
 
 #[cfg(test)]

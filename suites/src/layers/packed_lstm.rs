@@ -7,6 +7,7 @@ use burn::tensor::activation::sigmoid;
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
+use super::flex_cell;
 use super::recurrent::{batch_major, bias_or_zeros, columns, step, tanh, Recurrent};
 
 /// An [`Lstm`] packed for inference: gates in the order input, forget,
@@ -74,19 +75,10 @@ impl<B: Backend> Recurrent<B> for PackedLstm<B> {
         let mut cell = Tensor::<B, 2>::zeros([batch, h], &device);
         let mut all = Vec::with_capacity(if keep_all { steps } else { 0 });
         for t in 0..steps {
-            let gates = if t == 0 {
-                step(&projected, t, steps)
-            } else {
-                step(&projected, t, steps) + hidden.matmul(self.w_hidden.clone())
-            };
-            let sig = sigmoid(gates);
-            let (input, forget, output) = (columns(&sig, 0, h), columns(&sig, h, 2 * h), columns(&sig, 2 * h, 3 * h));
-            // input * tanh(a) = 2 (input * sigmoid(2a)) - input: the scalar
-            // operations land on a contiguous product, not on a strided column
-            // view (which Burn's CPU backend walks element by element).
-            let gated = (input.clone() * columns(&sig, 3 * h, 4 * h)).mul_scalar(2.0) - input;
-            cell = forget * cell + gated;
-            hidden = output * tanh(cell.clone());
+            let x_step = step(&projected, t, steps);
+            let hh = (t > 0).then(|| hidden.clone().matmul(self.w_hidden.clone()));
+            (hidden, cell) =
+                flex_cell::lstm_step(&x_step, hh.as_ref(), &cell).unwrap_or_else(|| composed_step(x_step, hh, cell, h));
             if keep_all {
                 all.push(hidden.clone());
             }
@@ -97,6 +89,29 @@ impl<B: Backend> Recurrent<B> for PackedLstm<B> {
             hidden
         }
     }
+}
+
+/// The element-wise part of a step from Burn's tensor operations (what
+/// [`flex_cell::lstm_step`] fuses, on backends other than flex): the new
+/// hidden and cell states from the gates' pre-activations `x_step` (+ `hh`).
+pub(super) fn composed_step<B: Backend>(
+    x_step: Tensor<B, 2>,
+    hh: Option<Tensor<B, 2>>,
+    cell: Tensor<B, 2>,
+    h: usize,
+) -> (Tensor<B, 2>, Tensor<B, 2>) {
+    let gates = match hh {
+        Some(hh) => x_step + hh,
+        None => x_step,
+    };
+    let sig = sigmoid(gates);
+    let (input, forget, output) = (columns(&sig, 0, h), columns(&sig, h, 2 * h), columns(&sig, 2 * h, 3 * h));
+    // input * tanh(a) = 2 (input * sigmoid(2a)) - input: the scalar operations
+    // land on a contiguous product, not on a strided column view (which
+    // Burn's CPU backend walks element by element).
+    let gated = (input.clone() * columns(&sig, 3 * h, 4 * h)).mul_scalar(2.0) - input;
+    let cell = forget * cell + gated;
+    (output * tanh(cell.clone()), cell)
 }
 
 #[cfg(test)]
