@@ -33,4 +33,6 @@ pub use recurrent::{last_hidden, Recurrent};
 #[cfg(test)]
 mod fast_math_tests;
 #[cfg(test)]
+mod flex_conv_tests;
+#[cfg(test)]
 mod workload_tests;

@@ -417,19 +417,19 @@ fn conv3d_impl<T: bytemuck::Pod + Clone + Copy + burn_backend::Element + Send + 
                             tile_size,
                         );
 
-                        // Write results to output for this group's output channels
-                        for (local_idx, global_idx) in (tile_start..tile_end).enumerate() {
-                            for c_out in 0..out_channels_per_group {
-                                let dst_idx = b * channels_out * spatial_out
-                                    + (out_c_start + c_out) * spatial_out
-                                    + global_idx;
-                                let res_idx = c_out * tile_size + local_idx;
-                                unsafe {
-                                    debug_assert!(
-                                        dst_idx < batch_size * channels_out * spatial_out
-                                    );
-                                    dst_ptr.write(dst_idx, result[res_idx]);
-                                }
+                        // Write results to output for this group's output channels:
+                        // one contiguous run of the tile per output channel.
+                        for c_out in 0..out_channels_per_group {
+                            let dst_idx = b * channels_out * spatial_out
+                                + (out_c_start + c_out) * spatial_out
+                                + tile_start;
+                            let row = &result[c_out * tile_size..(c_out + 1) * tile_size];
+                            debug_assert!(dst_idx + tile_size <= batch_size * channels_out * spatial_out);
+                            // SAFETY: the run lies inside `dst` (batch b, this
+                            // group's channel, this tile's positions), which no
+                            // other (batch, tile) task writes.
+                            unsafe {
+                                core::ptr::copy_nonoverlapping(row.as_ptr(), dst_ptr.ptr_add(dst_idx), tile_size);
                             }
                         }
                     }
@@ -498,15 +498,14 @@ fn conv3d_impl<T: bytemuck::Pod + Clone + Copy + burn_backend::Element + Send + 
                             tile_size,
                         );
 
-                        // Write results to output for this group's output channels
-                        for (local_idx, global_idx) in (tile_start..tile_end).enumerate() {
-                            for c_out in 0..out_channels_per_group {
-                                let dst_idx = b * channels_out * spatial_out
-                                    + (out_c_start + c_out) * spatial_out
-                                    + global_idx;
-                                let res_idx = c_out * tile_size + local_idx;
-                                output[dst_idx] = result[res_idx];
-                            }
+                        // Write results to output for this group's output channels:
+                        // one contiguous run of the tile per output channel.
+                        for c_out in 0..out_channels_per_group {
+                            let dst_idx = b * channels_out * spatial_out
+                                + (out_c_start + c_out) * spatial_out
+                                + tile_start;
+                            output[dst_idx..dst_idx + tile_size]
+                                .copy_from_slice(&result[c_out * tile_size..(c_out + 1) * tile_size]);
                         }
                     }
                 }
@@ -570,6 +569,11 @@ fn im2col_3d_tile<T: bytemuck::Pod + Copy>(
     in_c_start: usize,
     nhwc_stride: (usize, usize, usize, usize, usize),
 ) {
+    // The kernel's taps along w, for all channels, are one contiguous run of
+    // NHWC input when they are adjacent (no dilation along w) and the group
+    // spans every input channel: one copy per (kd, kh) instead of one per
+    // element (the clipped part of the run at the borders stays zero).
+    let contiguous_w = dilation_w == 1 && channels_per_group == nhwc_stride.3;
     for (local_idx, global_idx) in (tile_start..tile_end).enumerate() {
         let out_d_idx = global_idx / (out_h * out_w);
         let rem = global_idx % (out_h * out_w);
@@ -581,6 +585,23 @@ fn im2col_3d_tile<T: bytemuck::Pod + Copy>(
             let id = (out_d_idx * stride_d + kd * dilation_d) as isize - pad_d as isize;
             for kh in 0..kernel_h {
                 let ih = (out_h_idx * stride_h + kh * dilation_h) as isize - pad_h as isize;
+                if contiguous_w {
+                    let iw0 = (out_w_idx * stride_w) as isize - pad_w as isize;
+                    let kw_lo = (-iw0).clamp(0, kernel_w as isize);
+                    let kw_hi = (in_w as isize - iw0).clamp(kw_lo, kernel_w as isize);
+                    if id >= 0 && id < in_d as isize && ih >= 0 && ih < in_h as isize && kw_lo < kw_hi {
+                        let inp_base = b * nhwc_stride.0
+                            + id as usize * nhwc_stride.1
+                            + ih as usize * nhwc_stride.2
+                            + (iw0 + kw_lo) as usize * nhwc_stride.3
+                            + in_c_start;
+                        let len = (kw_hi - kw_lo) as usize * channels_per_group;
+                        let dst = local_idx * col_len + col_offset + kw_lo as usize * channels_per_group;
+                        col_tile[dst..dst + len].copy_from_slice(&x_nhwc[inp_base..inp_base + len]);
+                    }
+                    col_offset += kernel_w * channels_per_group;
+                    continue;
+                }
                 for kw in 0..kernel_w {
                     let iw = (out_w_idx * stride_w + kw * dilation_w) as isize - pad_w as isize;
 
