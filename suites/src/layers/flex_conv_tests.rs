@@ -52,7 +52,7 @@ fn direct(x: &[f32], xs: [usize; 4], w: &[f32], ws: [usize; 4], bias: &[f32], o:
 fn convolutions_match_a_direct_one_at_every_border() {
     let device = Default::default();
     // (input [n, c_in, h, w], c_out, kernel [kh, kw], stride, padding, dilation, groups)
-    let cases: [([usize; 4], usize, [usize; 2], [usize; 2], [usize; 2], [usize; 2], usize); 8] = [
+    let cases: [([usize; 4], usize, [usize; 2], [usize; 2], [usize; 2], [usize; 2], usize); 10] = [
         ([2, 6, 9, 11], 5, [3, 3], [1, 1], [1, 1], [1, 1], 1),
         ([2, 8, 7, 10], 6, [3, 5], [2, 2], [1, 2], [1, 1], 1),
         ([1, 5, 5, 4], 3, [3, 7], [1, 1], [1, 3], [1, 1], 1),
@@ -61,6 +61,9 @@ fn convolutions_match_a_direct_one_at_every_border() {
         ([2, 6, 8, 12], 2, [3, 3], [1, 1], [2, 2], [2, 2], 1),
         ([2, 16, 1, 40], 8, [1, 9], [1, 1], [0, 4], [1, 1], 1),
         ([2, 6, 12, 12], 3, [5, 5], [3, 2], [2, 2], [1, 1], 1),
+        // Eight or more channels a group: one copy a tap.
+        ([2, 16, 6, 20], 4, [3, 3], [1, 1], [2, 3], [2, 3], 1),
+        ([2, 16, 6, 9], 4, [3, 3], [1, 1], [1, 1], [1, 1], 2),
     ];
     for (i, (xs, c_out, [kh, kw], stride, padding, dilation, groups)) in cases.into_iter().enumerate() {
         Flex::seed(&device, i as u64);
