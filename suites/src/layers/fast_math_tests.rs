@@ -1,9 +1,10 @@
-//! The patched CPU backend's f32 `exp`, logistic function and `tanh`
+//! The patched CPU backend's f32 `exp`, logistic function, `tanh`, `erf`
+//! (and GELU and softmax, which use them)
 //! (kernels/burn-flex/PATCH.md), through Burn's tensor operations, against
 //! f64 over their whole range.
 
 use burn::backend::Flex;
-use burn::tensor::activation::sigmoid;
+use burn::tensor::activation::{gelu, sigmoid, softmax};
 use burn::tensor::Tensor;
 
 /// Every 1/64 from -100 to 100, plus the edges of each function's branches.
@@ -64,4 +65,46 @@ fn the_logistic_function_and_tanh_are_within_4e_7() {
     let odd = through(|t| t.tanh(), &[0.3, -0.3, 5.0, -5.0, f32::INFINITY, f32::NEG_INFINITY]);
     assert_eq!((odd[0], odd[2], odd[4], odd[5]), (-odd[1], -odd[3], 1.0, -1.0));
     assert!(through(|t| t.tanh(), &[f32::NAN])[0].is_nan() && through(sigmoid, &[f32::NAN])[0].is_nan());
+}
+
+#[test]
+fn erf_is_within_3e_7_and_gelu_within_1e_6() {
+    let xs = inputs();
+    let got = through(|t| t.erf(), &xs);
+    let (w, at) = worst(&xs, &got, libm::erf, 1.0);
+    assert!(w < 3e-7, "erf: worst absolute error {w:e} at {at}");
+    // GELU, 0.5 x (1 + erf(x / sqrt 2)), carries erf's error times |x| / 2
+    // in its negative tail, up to where erf saturates: within 1e-6 absolute
+    // (relative above 1), where the same formula in f32 with libm's erff
+    // (the unpatched backend's, one call per element) is within 1e-7.
+    let got = through(gelu, &xs);
+    let truth = |x: f64| 0.5 * x * (1.0 + libm::erf(x / std::f64::consts::SQRT_2));
+    let (w, at) = worst(&xs, &got, truth, 1.0);
+    assert!(w < 1e-6, "gelu: worst error {w:e} at {at}");
+    let odd = through(|t| t.erf(), &[0.3, -0.3, 4.5, -4.5, f32::INFINITY, f32::NEG_INFINITY]);
+    assert_eq!((odd[0], odd[2], odd[4], odd[5]), (-odd[1], -odd[3], 1.0, -1.0));
+    assert!(through(|t| t.erf(), &[f32::NAN])[0].is_nan());
+}
+
+#[test]
+fn softmax_rows_are_within_4e_7() {
+    let device = Default::default();
+    // Rows of 41 (the transformer's attention rows) and of 5, from -100 to 100.
+    for len in [41, 5] {
+        let xs: Vec<f32> = inputs().into_iter().take(len * 300).collect();
+        let rows = xs.len() / len;
+        let got = softmax(Tensor::<Flex, 1>::from_floats(&xs[..rows * len], &device).reshape([rows, len]), 1)
+            .into_data()
+            .to_vec::<f32>()
+            .unwrap();
+        for (r, row) in xs.chunks(len).take(rows).enumerate() {
+            let max = row.iter().fold(f64::MIN, |m, &x| m.max(x as f64));
+            let sum: f64 = row.iter().map(|&x| (x as f64 - max).exp()).sum();
+            for (k, &x) in row.iter().enumerate() {
+                let truth = (x as f64 - max).exp() / sum;
+                let g = got[r * len + k] as f64;
+                assert!((g - truth).abs() <= 4e-7 * truth.max(1e-3), "row {r}, {k}: {g} vs {truth}");
+            }
+        }
+    }
 }

@@ -318,10 +318,11 @@ fn softmax_row_f32_scalar(input: &[f32], output: &mut [f32]) {
             max_val = x;
         }
     }
+    for (o, &x) in output.iter_mut().zip(input) {
+        *o = crate::ops::fast_math::exp(x - max_val);
+    }
     let mut sum = 0.0f32;
-    for (i, &x) in input.iter().enumerate() {
-        let e = (x - max_val).exp();
-        output[i] = e;
+    for &e in output.iter() {
         sum += e;
     }
     let inv = 1.0f32 / sum;
@@ -365,10 +366,13 @@ fn softmax_row_f32_simd<S: macerator::Simd>(input: &[f32], output: &mut [f32]) {
     // Scalar exp (no SIMD exp in macerator). This pass is the one that
     // actually does memory reads + writes on the whole row, so scalar
     // here still lands us at memory bandwidth.
+    // (wattbench's patch: the exponentials in their own loop, which
+    // vectorises with the branch-free `exp`, then the sum in the same order.)
+    for (o, &x) in output.iter_mut().zip(input) {
+        *o = crate::ops::fast_math::exp(x - max_val);
+    }
     let mut sum = 0.0f32;
-    for idx in 0..len {
-        let e = (input[idx] - max_val).exp();
-        output[idx] = e;
+    for &e in output.iter() {
         sum += e;
     }
 
