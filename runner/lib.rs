@@ -30,4 +30,5 @@ pub mod signing;
 pub mod stats;
 pub mod suite;
 pub mod table;
+pub mod thread_pool;
 pub mod validity;
