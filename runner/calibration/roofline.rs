@@ -23,8 +23,10 @@ pub struct Roofline {
     pub compute_fraction: f64,
     /// achieved_bytes_per_s / peak_bytes_per_s.
     pub memory_fraction: f64,
-    /// FLOPs per byte of compulsory traffic.
-    pub arithmetic_intensity: f64,
+    /// FLOPs per byte of compulsory traffic; `None` where the run moved no
+    /// bytes (a workload without inputs, outputs or weights: the ratio is
+    /// undefined, and JSON has no infinity to write it as).
+    pub arithmetic_intensity: Option<f64>,
     /// The bound at this intensity: `compute` or `memory`.
     pub bound: String,
     /// The attainable rate at this intensity, FLOP/s (min of peak and intensity x bandwidth).
@@ -36,8 +38,9 @@ pub struct Roofline {
 /// Places a run with the given rates on `cal`'s roofline.
 pub fn roofline(cal: &Calibration, file: &str, half_precision: bool, flops_per_s: f64, bytes_per_s: f64) -> Roofline {
     let peak_flops = if half_precision { cal.peak_flops_f16.unwrap_or(cal.peak_flops_f32) } else { cal.peak_flops_f32 };
-    let intensity = if bytes_per_s > 0.0 { flops_per_s / bytes_per_s } else { f64::INFINITY };
-    let memory_roof = intensity * cal.peak_bytes_per_s;
+    let intensity = (bytes_per_s > 0.0).then(|| flops_per_s / bytes_per_s);
+    // Without traffic the memory roof does not bind.
+    let memory_roof = intensity.map_or(f64::INFINITY, |i| i * cal.peak_bytes_per_s);
     let (attainable, bound) = if memory_roof < peak_flops { (memory_roof, "memory") } else { (peak_flops, "compute") };
     let frac = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
     Roofline {
@@ -83,6 +86,18 @@ mod tests {
         assert_eq!(r.bound, "memory");
         assert!((r.attainable_flops - 10e9).abs() < 1.0 && (r.roofline_fraction - 0.5).abs() < 1e-12);
         assert!((r.compute_fraction - 0.05).abs() < 1e-12 && (r.memory_fraction - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_run_without_traffic_is_compute_bound_and_writes_readable_json() {
+        // The no-op workload moves no bytes and does no FLOPs.
+        let r = roofline(&cal(), "c.json", false, 0.0, 0.0);
+        assert_eq!((r.arithmetic_intensity, r.bound.as_str(), r.roofline_fraction), (None, "compute", 0.0));
+        let json = serde_json::to_string(&r).unwrap();
+        assert_eq!(serde_json::from_str::<Roofline>(&json).unwrap(), r);
+        let r = roofline(&cal(), "c.json", false, 1e9, 0.0);
+        assert_eq!((r.arithmetic_intensity, r.attainable_flops), (None, 100e9));
+        assert_eq!(serde_json::from_str::<Roofline>(&serde_json::to_string(&r).unwrap()).unwrap(), r);
     }
 
     #[test]

@@ -385,6 +385,33 @@ impl FlexTensor {
             copy_2d_tiled(
                 &mut dst, src, offset, shape[0], shape[1], strides[0], strides[1],
             );
+        } else if shape.len() >= 3 && all_positive && strides[shape.len() - 1] == 1 {
+            // (wattbench's patch) ND with a contiguous innermost run, e.g.
+            // attention heads swapped back beside the sequence: one copy a
+            // run, the outer indices walked as an odometer, instead of an
+            // index computation per element.
+            let rank = shape.len();
+            let run = shape[rank - 1];
+            debug_assert_eq!(shape.iter().product::<usize>(), n);
+            let mut index = alloc::vec![0usize; rank - 1];
+            let mut base = offset;
+            let mut out = 0;
+            while out < n && run > 0 {
+                let start = base as usize;
+                dst.extend_from_slice(&src[start..start + run]);
+                out += run;
+                let mut d = rank - 1;
+                while d > 0 {
+                    d -= 1;
+                    index[d] += 1;
+                    base += strides[d];
+                    if index[d] < shape[d] {
+                        break;
+                    }
+                    base -= strides[d] * shape[d] as isize;
+                    index[d] = 0;
+                }
+            }
         } else {
             // General fallback: covers negative strides (flipped
             // tensors) and ND layouts that can't collapse to ≤2D.

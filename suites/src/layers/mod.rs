@@ -35,4 +35,6 @@ mod fast_math_tests;
 #[cfg(test)]
 mod flex_conv_tests;
 #[cfg(test)]
+mod flex_copy_tests;
+#[cfg(test)]
 mod workload_tests;
