@@ -38,3 +38,5 @@ mod flex_conv_tests;
 mod flex_copy_tests;
 #[cfg(test)]
 mod workload_tests;
+#[cfg(test)]
+pub(crate) use workload_tests::with_quick_weights;

@@ -40,6 +40,13 @@ fn packed_forms_compute_what_burns_modules_compute_on_the_reference_weights() {
     }
 }
 
+/// The workloads with committed quick reference weights (a training card
+/// in `suites/weights/`).
+pub(crate) fn with_quick_weights() -> Vec<&'static str> {
+    let weights = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("weights");
+    crate::ids().iter().copied().filter(|id| weights.join(format!("{id}-quick.json")).exists()).collect()
+}
+
 /// Every workload of the quick suite, on its reference weights, scores what
 /// its training card recorded (computed with Burn's own modules and the
 /// unpatched backend when the weights were trained): the packed forms and
@@ -47,11 +54,7 @@ fn packed_forms_compute_what_burns_modules_compute_on_the_reference_weights() {
 #[test]
 fn every_reference_metric_is_the_one_recorded_at_training() {
     let mut checked = 0;
-    for id in crate::ids()
-        .iter()
-        .copied()
-        .filter(|id| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("weights/{id}-quick.json")).exists())
-    {
+    for id in with_quick_weights() {
         let card = std::fs::read(format!("{}/weights/{id}-quick.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
         let card: serde_json::Value = serde_json::from_slice(&card).unwrap();
         let recorded = card["test_metric"].as_f64().unwrap();

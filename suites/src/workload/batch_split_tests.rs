@@ -14,11 +14,7 @@ fn prepared(id: &str, workers: usize) -> Box<dyn crate::PreparedWorkload> {
 #[test]
 fn split_batches_give_the_outputs_of_whole_ones() {
     let mut checked = 0;
-    for id in crate::ids()
-        .iter()
-        .copied()
-        .filter(|id| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("weights/{id}-quick.json")).exists())
-    {
+    for id in crate::layers::with_quick_weights() {
         let (mut split, mut whole) = (prepared(id, 3), prepared(id, 1));
         // 64 samples: three uneven slices (22, 21, 21); 20: two slices of
         // 10 (none under the minimum of 8); 5: whole on the first replica.
