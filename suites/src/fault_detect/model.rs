@@ -8,7 +8,7 @@ use burn::tensor::activation::relu;
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
-use crate::layers::Conv1dGemm;
+use crate::layers::PackedConv1d;
 
 /// Input channels: three voltages and three currents.
 pub const CHANNELS: usize = 6;
@@ -114,14 +114,14 @@ impl<B: Backend> Classify<B> for FaultCnn<B> {
 /// The classifier with its convolutions packed (see [`crate::layers`]).
 #[derive(Clone, Debug)]
 pub struct PackedFaultCnn<B: Backend> {
-    convs: Vec<Conv1dGemm<B>>,
+    convs: Vec<PackedConv1d<B>>,
     head: Linear<B>,
 }
 
 impl<B: Backend> FaultCnn<B> {
     /// The packed form, `None` where a layer does not pack.
     pub fn packed(&self) -> Option<PackedFaultCnn<B>> {
-        let convs = self.convs.iter().map(Conv1dGemm::pack).collect::<Option<Vec<_>>>()?;
+        let convs = self.convs.iter().map(PackedConv1d::pack).collect::<Option<Vec<_>>>()?;
         Some(PackedFaultCnn { convs, head: self.head.clone() })
     }
 }

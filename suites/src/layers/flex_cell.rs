@@ -14,12 +14,12 @@
 //! type, the functions answer `None` and the packed layers keep the composed
 //! operations.
 
-use std::any::Any;
-
 use burn::tensor::backend::Backend;
-use burn::tensor::{DType, Tensor, TensorData, TensorPrimitive};
+use burn::tensor::{DType, Tensor, TensorData};
 use burn_flex::ops::fast_math::sigmoid;
 use burn_flex::FlexTensor;
+
+use super::flex_access::{self, flex};
 
 /// The rows of a 2D f32 flex tensor whose rows are each contiguous.
 struct Rows<'a> {
@@ -54,18 +54,9 @@ impl<'a> Rows<'a> {
     }
 }
 
-/// `t`'s flex tensor, where `B` is flex (a cheap clone of a shared buffer).
-fn flex<B: Backend>(t: &Tensor<B, 2>) -> Option<FlexTensor> {
-    let primitive = t.clone().into_primitive();
-    let TensorPrimitive::Float(p) = primitive else { return None };
-    (&p as &dyn Any).downcast_ref::<FlexTensor>().cloned()
-}
-
 /// `values` as a `[rows, cols]` tensor of `B`, where `B` is flex.
 fn tensor<B: Backend>(values: Vec<f32>, rows: usize, cols: usize) -> Option<Tensor<B, 2>> {
-    let t: Box<dyn Any> = Box::new(FlexTensor::from_data(TensorData::new(values, [rows, cols])));
-    let p = t.downcast::<B::FloatTensorPrimitive>().ok()?;
-    Some(Tensor::from_primitive(TensorPrimitive::Float(*p)))
+    flex_access::tensor(FlexTensor::from_data(TensorData::new(values, [rows, cols])))
 }
 
 /// Runs a kernel's `run` compiled for the widest vector unit the CPU has

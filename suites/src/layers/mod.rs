@@ -5,10 +5,14 @@
 //! - [`PackedLstm`] and [`PackedGru`]: the input projections of every time
 //!   step as one matrix product before the recurrence, the gates' weights
 //!   side by side so that a step is one product with the hidden state.
-//! - [`Conv1dGemm`]: a 1D convolution over the whole batch as one matrix
-//!   product on channels-last data (the patches are contiguous rows, so the
-//!   im2col copy is two-dimensional), which stays channels-last from layer
-//!   to layer, for batches whose patch matrix fits in cache.
+//! - [`PackedConv1d`]: a 1D convolution on channels-last data, which stays
+//!   channels-last from layer to layer: on flex, the direct kernel of
+//!   `wattbench_kernels::direct_conv` (no patch matrix, bias and ReLU on the
+//!   way out); elsewhere one matrix product over the whole batch, for
+//!   batches whose patch matrix fits in cache.
+//! - [`PackedConv2d`], [`PackedUpsample2d`], [`PackedMaxPool2d`]: a U-Net's
+//!   layers on channels-last maps, on flex only (the direct kernel; a
+//!   transposed convolution as a pointwise one and one interleaving copy).
 //!
 //! CPU runs use them on the Burn engine (`PrepareContext::packs_layers`);
 //! CUDA runs and `PrepareContext::plain_modules` keep Burn's own modules,
@@ -19,13 +23,16 @@
 //! in which case the caller keeps Burn's own module. Each is tested against
 //! the module it packs.
 
-mod conv1d_gemm;
+mod flex_access;
 mod flex_cell;
+mod packed_conv1d;
+mod packed_conv2d;
 pub(crate) mod packed_gru;
 pub(crate) mod packed_lstm;
 pub(crate) mod recurrent;
 
-pub use conv1d_gemm::{Conv1dGemm, PATCH_CACHE_BYTES};
+pub use packed_conv1d::{PackedConv1d, PATCH_CACHE_BYTES};
+pub use packed_conv2d::{PackedConv2d, PackedMaxPool2d, PackedUpsample2d};
 pub use packed_gru::PackedGru;
 pub use packed_lstm::PackedLstm;
 pub use recurrent::{last_hidden, Recurrent};

@@ -10,7 +10,7 @@ use burn::tensor::activation::relu;
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
-use crate::layers::{Conv1dGemm, PATCH_CACHE_BYTES};
+use crate::layers::{PackedConv1d, PATCH_CACHE_BYTES};
 use crate::tensor_workload::{Net, Packed};
 
 /// Kernel widths of the five convolutions (the paper's).
@@ -86,7 +86,7 @@ impl<B: Backend> Net<B> for Seq2Point<B> {
     }
 
     fn packed(&self) -> Option<Box<dyn Packed<B>>> {
-        let convs = self.convs.iter().map(Conv1dGemm::pack).collect::<Option<Vec<_>>>()?;
+        let convs = self.convs.iter().map(PackedConv1d::pack).collect::<Option<Vec<_>>>()?;
         // The dense layer reads the flattened channels-first map, (channel,
         // position); the packed convolutions leave it channels-last, so its
         // rows are reordered to (position, channel) once, here.
@@ -102,7 +102,7 @@ impl<B: Backend> Net<B> for Seq2Point<B> {
 
 /// The network with its convolutions packed (see [`crate::layers`]).
 struct PackedSeq2Point<B: Backend> {
-    convs: Vec<Conv1dGemm<B>>,
+    convs: Vec<PackedConv1d<B>>,
     /// The dense layer with its weight's rows in channels-last order.
     dense: Linear<B>,
     /// Burn's own modules: the output layer, and batches whose patches

@@ -4,6 +4,7 @@
 
 pub mod generator;
 pub mod model;
+mod packed;
 
 use burn::tensor::backend::Backend;
 use serde::{Deserialize, Serialize};

@@ -10,7 +10,7 @@ use burn::tensor::activation::relu;
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
-use crate::tensor_workload::Net;
+use crate::tensor_workload::{Net, Packed};
 
 /// Kernel width of every dilated convolution.
 pub const KERNEL: usize = 3;
@@ -18,9 +18,9 @@ pub const KERNEL: usize = 3;
 /// One residual block.
 #[derive(Module, Debug)]
 pub struct TcnBlock<B: Backend> {
-    first: Conv1d<B>,
-    second: Conv1d<B>,
-    skip: Option<Conv1d<B>>,
+    pub(super) first: Conv1d<B>,
+    pub(super) second: Conv1d<B>,
+    pub(super) skip: Option<Conv1d<B>>,
 }
 
 fn causal<B: Backend>(cin: usize, cout: usize, dilation: usize, device: &B::Device) -> Conv1d<B> {
@@ -52,9 +52,9 @@ impl<B: Backend> TcnBlock<B> {
 /// The network, generic over the Burn backend.
 #[derive(Module, Debug)]
 pub struct Tcn<B: Backend> {
-    blocks: Vec<TcnBlock<B>>,
-    head: Conv1d<B>,
-    horizon: usize,
+    pub(super) blocks: Vec<TcnBlock<B>>,
+    pub(super) head: Conv1d<B>,
+    pub(super) horizon: usize,
 }
 
 /// The network's sizes: it builds the network ([`TcnConfig::init`]) and
@@ -115,6 +115,10 @@ impl<B: Backend> Net<B> for Tcn<B> {
         }
         let out = self.head.forward(x).reshape([batch, length]);
         out.slice([0..batch, length - self.horizon..length]) * daylight
+    }
+
+    fn packed(&self) -> Option<Box<dyn Packed<B>>> {
+        Some(Box::new(super::packed::PackedTcn::new(self)?))
     }
 }
 

@@ -10,6 +10,7 @@ pub mod geometry;
 pub mod ibm_float;
 pub mod model;
 pub mod normalise;
+mod packed;
 pub mod params;
 pub mod reflectivity;
 pub mod section;

@@ -11,13 +11,13 @@ use burn::tensor::activation::relu;
 use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
-use crate::tensor_workload::Net;
+use crate::tensor_workload::{Net, Packed};
 
 /// Two 3×3 convolutions with ReLU, size kept.
 #[derive(Module, Debug)]
 pub struct DoubleConv<B: Backend> {
-    first: Conv2d<B>,
-    second: Conv2d<B>,
+    pub(super) first: Conv2d<B>,
+    pub(super) second: Conv2d<B>,
 }
 
 impl<B: Backend> DoubleConv<B> {
@@ -35,12 +35,12 @@ impl<B: Backend> DoubleConv<B> {
 /// The network, generic over the Burn backend.
 #[derive(Module, Debug)]
 pub struct UNet<B: Backend> {
-    down: Vec<DoubleConv<B>>,
-    bottom: DoubleConv<B>,
-    up: Vec<ConvTranspose2d<B>>,
-    merge: Vec<DoubleConv<B>>,
-    out: Conv2d<B>,
-    pool: MaxPool2d,
+    pub(super) down: Vec<DoubleConv<B>>,
+    pub(super) bottom: DoubleConv<B>,
+    pub(super) up: Vec<ConvTranspose2d<B>>,
+    pub(super) merge: Vec<DoubleConv<B>>,
+    pub(super) out: Conv2d<B>,
+    pub(super) pool: MaxPool2d,
 }
 
 /// Channels of each level: `width × 2^level`.
@@ -117,6 +117,10 @@ impl<B: Backend> Net<B> for UNet<B> {
         let logits = self.out.forward(x);
         let classes = logits.dims()[1];
         logits.permute([0, 2, 3, 1]).reshape([batch, height * width * classes])
+    }
+
+    fn packed(&self) -> Option<Box<dyn Packed<B>>> {
+        Some(Box::new(super::packed::PackedUNet::new(self)?))
     }
 }
 
