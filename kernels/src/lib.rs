@@ -6,6 +6,7 @@
 //! that Burn's CPU backend lacks: fused recurrent networks and direct
 //! convolutions.
 
+pub mod attention_cpu;
 pub mod cpu_probes;
 pub mod cuda;
 pub mod direct_conv;

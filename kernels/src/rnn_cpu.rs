@@ -231,20 +231,31 @@ pub fn matmul_acc(dst: &mut [f32], a: &[f32], b: &[f32], m: usize, k: usize, n: 
     }
 }
 
-/// `e^x` to a few ulp for |x| < 87 (Cephes' polynomial), branch-free so that loops over it vectorise.
+/// `e^x` to a few ulp for |x| < 87 (Cephes' polynomial), branch-free so that loops over it vectorise;
+/// NaN stays NaN.
 #[inline(always)]
 pub fn exp_fast(x: f32) -> f32 {
-    let x = x.clamp(-87.0, 88.0);
-    let t = x * std::f32::consts::LOG2_E + 0.5;
-    let ti = t as i32;
-    let n = (ti - i32::from((ti as f32) > t)) as f32;
-    let r = x - n * 0.693_359_4 + n * 2.121_944_4e-4;
+    let nan = x.is_nan();
+    // `max` and `min` return the other operand for a NaN, so `c` is finite.
+    let c = x.max(-87.0).min(88.0);
+    let t = c * std::f32::consts::LOG2_E + 0.5;
+    // SAFETY: `t` is finite and within ±128 (`c` is clamped), so it fits an i32. (A saturating `as`
+    // cast would check every lane for NaN and range, which keeps the loop from vectorising.)
+    let ti: i32 = unsafe { t.to_int_unchecked() };
+    let k = ti - i32::from((ti as f32) > t);
+    let n = k as f32;
+    let r = c - n * 0.693_359_4 + n * 2.121_944_4e-4;
     let z = r * r;
     let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r + 1.666_666_5e-1)
         * r
         + 5.000_000_1e-1;
     let y = p * z + r + 1.0;
-    y * f32::from_bits(((n as i32 + 127) as u32) << 23)
+    let e = y * f32::from_bits(((k + 127) as u32) << 23);
+    if nan {
+        f32::NAN
+    } else {
+        e
+    }
 }
 
 /// The logistic function.

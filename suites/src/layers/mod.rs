@@ -23,7 +23,7 @@
 //! in which case the caller keeps Burn's own module. Each is tested against
 //! the module it packs.
 
-mod flex_access;
+pub(crate) mod flex_access;
 mod flex_cell;
 mod packed_conv1d;
 mod packed_conv2d;

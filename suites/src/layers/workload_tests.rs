@@ -7,7 +7,8 @@ use burn::backend::Flex;
 use crate::PrepareContext;
 
 /// The workloads whose Burn engine runs packed layers.
-const PACKED: [&str; 4] = ["load-forecast", "fault-detect", "nilm", "mine-gas"];
+const PACKED: [&str; 7] =
+    ["load-forecast", "fault-detect", "nilm", "mine-gas", "pv-forecast", "seismic-facies", "transformer-temp"];
 
 fn prepared(id: &str, plain_modules: bool) -> Box<dyn crate::PreparedWorkload> {
     let params = serde_json::json!({ "weights": format!("reference:{id}-quick") });

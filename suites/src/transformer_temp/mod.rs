@@ -4,6 +4,7 @@
 
 pub mod data;
 pub mod model;
+mod packed;
 pub mod params;
 pub mod synthetic;
 

@@ -4,6 +4,8 @@
 //! transformer encoder, whose flattened output a linear head maps to the
 //! forecast.
 
+use std::convert::Infallible;
+
 use burn::module::{Module, Param};
 use burn::nn::transformer::{TransformerEncoder, TransformerEncoderConfig, TransformerEncoderInput};
 use burn::nn::{Initializer, Linear, LinearConfig};
@@ -11,14 +13,14 @@ use burn::tensor::backend::Backend;
 use burn::tensor::Tensor;
 
 use super::params::TransformerTempParams;
-use crate::tensor_workload::Net;
+use crate::tensor_workload::{Net, Packed};
 
 /// The forecaster, generic over the Burn backend.
 #[derive(Module, Debug)]
 pub struct PatchTst<B: Backend> {
     embed: Linear<B>,
     position: Param<Tensor<B, 2>>,
-    encoder: TransformerEncoder<B>,
+    pub(super) encoder: TransformerEncoder<B>,
     head: Linear<B>,
     patch_len: usize,
     patch_stride: usize,
@@ -47,6 +49,26 @@ impl<B: Backend> PatchTst<B> {
 impl<B: Backend> Net<B> for PatchTst<B> {
     /// `[batch, channels, lookback]` in, `[batch, channels × horizon]` out.
     fn forward(&self, input: Tensor<B, 3>) -> Tensor<B, 2> {
+        let encoder = |tokens| Ok::<_, Infallible>(self.encoder.forward(TransformerEncoderInput::new(tokens)));
+        match self.forward_with(input, encoder) {
+            Ok(forecast) => forecast,
+            Err(never) => match never {},
+        }
+    }
+
+    fn packed(&self) -> Option<Box<dyn Packed<B>>> {
+        Some(Box::new(super::packed::PackedPatchTst::new(self)?))
+    }
+}
+
+impl<B: Backend> PatchTst<B> {
+    /// The forward pass with `encode` as the encoder (`[sequences, patches,
+    /// d_model]` in and out), failing where `encode` fails.
+    pub(super) fn forward_with<E>(
+        &self,
+        input: Tensor<B, 3>,
+        encode: impl FnOnce(Tensor<B, 3>) -> Result<Tensor<B, 3>, E>,
+    ) -> Result<Tensor<B, 2>, E> {
         let [batch, channels, lookback] = input.dims();
         let series = input.reshape([batch * channels, lookback]);
         let mean = series.clone().mean_dim(1);
@@ -56,10 +78,10 @@ impl<B: Backend> Net<B> for PatchTst<B> {
         let patches: Tensor<B, 3> = x.unfold(1, self.patch_len, self.patch_stride);
         let [rows, count, _] = patches.dims();
         let tokens = self.embed.forward(patches) + self.position.val().unsqueeze::<3>();
-        let encoded = self.encoder.forward(TransformerEncoderInput::new(tokens));
+        let encoded = encode(tokens)?;
         let [_, _, d_model] = encoded.dims();
         let forecast = self.head.forward(encoded.reshape([rows, count * d_model]));
-        (forecast * std + mean).reshape([batch, channels * self.horizon])
+        Ok((forecast * std + mean).reshape([batch, channels * self.horizon]))
     }
 }
 
