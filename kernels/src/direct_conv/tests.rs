@@ -11,6 +11,17 @@ fn values(n: usize, seed: u64) -> Vec<f32> {
         .collect()
 }
 
+/// The largest difference between `got` and `expected`; infinite for a NaN or a length mismatch.
+fn worst(got: &[f32], expected: &[f32]) -> f32 {
+    if got.len() != expected.len() {
+        return f32::INFINITY;
+    }
+    got.iter()
+        .zip(expected)
+        .map(|(a, e)| (a - e).abs())
+        .fold(0.0, |m, d| if d.is_nan() { f32::INFINITY } else { m.max(d) })
+}
+
 /// The convolution by its definition, summed in f64.
 fn reference(
     g: &Conv1dGeometry,
@@ -69,13 +80,7 @@ fn agrees(g: Conv1dGeometry, batch: usize, len: usize, with_bias: bool) {
         let plain = conv.forward_plain(&x, batch, len, relu);
         let scale = 1.0 + (g.c_in * g.kernel) as f32;
         for (path, got) in [("dispatched", &got), ("plain", &plain)] {
-            let worst = got.iter().zip(&expected).map(|(a, e)| (a - e).abs()).fold(0.0f32, |m, d| {
-                if d.is_nan() {
-                    f32::INFINITY
-                } else {
-                    m.max(d)
-                }
-            });
+            let worst = worst(got, &expected);
             assert!(worst <= 2e-7 * scale, "{g:?} batch {batch} len {len} relu {relu}, {path}: off by {worst}");
         }
     }
@@ -182,14 +187,7 @@ fn agrees_2d(g: Conv2dGeometry, batch: usize, size: [usize; 2]) {
         let plain = conv.forward_plain(&x, batch, size, relu);
         let scale = 1.0 + (g.c_in * g.kernel[0] * g.kernel[1]) as f32;
         for (path, got) in [("dispatched", &got), ("plain", &plain)] {
-            assert_eq!(got.len(), expected.len());
-            let worst = got.iter().zip(&expected).map(|(a, e)| (a - e).abs()).fold(0.0f32, |m, d| {
-                if d.is_nan() {
-                    f32::INFINITY
-                } else {
-                    m.max(d)
-                }
-            });
+            let worst = worst(got, &expected);
             assert!(worst <= 2e-7 * scale, "{g:?} batch {batch} size {size:?} relu {relu}, {path}: off by {worst}");
         }
     }
