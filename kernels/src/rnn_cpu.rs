@@ -236,7 +236,8 @@ pub fn matmul_acc(dst: &mut [f32], a: &[f32], b: &[f32], m: usize, k: usize, n: 
 #[inline(always)]
 pub fn exp_fast(x: f32) -> f32 {
     let nan = x.is_nan();
-    // `max` and `min` return the other operand for a NaN, so `c` is finite.
+    // `max` and `min` return the other operand for a NaN, so `c` is finite (`clamp` would keep the NaN).
+    #[allow(clippy::manual_clamp)]
     let c = x.max(-87.0).min(88.0);
     let t = c * std::f32::consts::LOG2_E + 0.5;
     // SAFETY: `t` is finite and within ±128 (`c` is clamped), so it fits an i32. (A saturating `as`
