@@ -8,8 +8,9 @@
 
 use std::any::Any;
 
+use burn::module::Param;
 use burn::tensor::backend::Backend;
-use burn::tensor::{Tensor, TensorPrimitive};
+use burn::tensor::{DType, Tensor, TensorPrimitive};
 use burn_flex::FlexTensor;
 
 /// `t`'s flex tensor, where `B` is flex (a cheap clone of a shared buffer).
@@ -23,4 +24,27 @@ pub(crate) fn tensor<B: Backend, const D: usize>(t: FlexTensor) -> Option<Tensor
     let t: Box<dyn Any> = Box::new(t);
     let p = t.downcast::<B::FloatTensorPrimitive>().ok()?;
     Some(Tensor::from_primitive(TensorPrimitive::Float(*p)))
+}
+
+/// `t`'s flex tensor where it is f32, contiguous (copied once if it is a
+/// strided view), for a kernel that reads it as one slice.
+pub(crate) fn contiguous_f32<B: Backend, const D: usize>(t: &Tensor<B, D>) -> Option<FlexTensor> {
+    let t = flex(t)?;
+    if t.dtype() != DType::F32 {
+        return None;
+    }
+    Some(if t.layout().contiguous_offsets().is_some() { t } else { t.to_contiguous() })
+}
+
+/// `t`'s values as one contiguous f32 vector, where `B` is flex.
+pub(crate) fn values<B: Backend, const D: usize>(t: &Tensor<B, D>) -> Option<Vec<f32>> {
+    Some(contiguous_f32(t)?.as_slice::<f32>()?.to_vec())
+}
+
+/// A layer's bias values (`Some(None)` where it has none); `None` where `B` is not flex.
+pub(crate) fn bias_values<B: Backend>(bias: &Option<Param<Tensor<B, 1>>>) -> Option<Option<Vec<f32>>> {
+    match bias {
+        Some(b) => Some(Some(values(&b.val())?)),
+        None => Some(None),
+    }
 }

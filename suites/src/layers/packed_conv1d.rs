@@ -29,7 +29,7 @@ use burn::tensor::{DType, Shape, Tensor};
 use burn_flex::FlexTensor;
 use wattbench_kernels::direct_conv::{Conv1dGeometry, DirectConv1d};
 
-use super::flex_access::{flex, tensor};
+use super::flex_access::{bias_values, contiguous_f32, tensor, values};
 
 /// The patch matrix up to which the tensor-operation form is used: about the
 /// L2 cache of one core of the 2-core machine this was measured on (1 MiB).
@@ -87,24 +87,8 @@ impl<B: Backend> PackedConv1d<B> {
         };
         let geometry =
             Conv1dGeometry { c_in, c_out, kernel, stride: conv.stride, dilation: conv.dilation, pad_left, pad_right };
-        let weight = flex(&conv.weight.val())?;
-        let bias = match &conv.bias {
-            Some(b) => Some(flex(&b.val())?),
-            None => None,
-        };
-        if weight.dtype() != DType::F32 {
-            return None;
-        }
-        let (weight, bias) = (weight.to_contiguous(), bias.map(|b| b.to_contiguous()));
-        DirectConv1d::new(
-            geometry,
-            weight.as_slice()?,
-            match &bias {
-                Some(b) => Some(b.as_slice()?),
-                None => None,
-            },
-        )
-        .ok()
+        let bias = bias_values(&conv.bias)?;
+        DirectConv1d::new(geometry, &values(&conv.weight.val())?, bias.as_deref()).ok()
     }
 
     /// Bytes of the patch matrix for one sample of `length` positions: what
@@ -202,11 +186,10 @@ fn same_padding(length: usize, stride: usize, kernel: usize) -> (usize, usize) {
 fn forward_direct<B: Backend>(direct: &DirectConv1d, x: &Tensor<B, 3>, with_relu: bool) -> Option<Tensor<B, 3>> {
     let [batch, length, c_in] = x.dims();
     let g = direct.geometry();
-    let input = flex(x)?;
-    if input.dtype() != DType::F32 || c_in != g.c_in {
+    if c_in != g.c_in {
         return None;
     }
-    let input = if input.layout().contiguous_offsets().is_some() { input } else { input.to_contiguous() };
+    let input = contiguous_f32(x)?;
     let out_len = g.out_len(length);
     let mut output = FlexTensor::empty(Shape::new([batch, out_len, g.c_out]), DType::F32);
     direct.forward(input.as_slice()?, batch, length, output.storage_mut(), with_relu).ok()?;

@@ -23,29 +23,12 @@ use burn::tensor::{DType, Shape, Tensor};
 use burn_flex::FlexTensor;
 use wattbench_kernels::direct_conv::{Conv2dGeometry, DirectConv2d};
 
-use super::flex_access::{flex, tensor};
+use super::flex_access::{bias_values, contiguous_f32, tensor, values};
 
 /// A [`Conv2d`] on channels-last data through the direct kernel.
 #[derive(Clone, Debug)]
 pub struct PackedConv2d {
     direct: Arc<DirectConv2d>,
-}
-
-/// `t`'s values as one contiguous f32 vector, where `B` is flex.
-fn values<B: Backend, const D: usize>(t: &Tensor<B, D>) -> Option<Vec<f32>> {
-    let t = flex(t)?;
-    if t.dtype() != DType::F32 {
-        return None;
-    }
-    Some(t.to_contiguous().as_slice::<f32>()?.to_vec())
-}
-
-/// The bias of a layer, where it has one and `B` is flex.
-fn bias<B: Backend>(b: &Option<burn::module::Param<Tensor<B, 1>>>) -> Option<Option<Vec<f32>>> {
-    match b {
-        Some(b) => Some(Some(values(&b.val())?)),
-        None => Some(None),
-    }
 }
 
 impl PackedConv2d {
@@ -71,7 +54,7 @@ impl PackedConv2d {
             pad_rows,
             pad_cols,
         };
-        let bias = bias(&conv.bias)?;
+        let bias = bias_values(&conv.bias)?;
         let direct = DirectConv2d::new(geometry, &values(&w)?, bias.as_deref()).ok()?;
         Some(Self { direct: Arc::new(direct) })
     }
@@ -88,11 +71,10 @@ impl PackedConv2d {
 fn forward_direct<B: Backend>(direct: &DirectConv2d, x: &Tensor<B, 4>, relu: bool) -> Option<Tensor<B, 4>> {
     let [batch, height, width, c_in] = x.dims();
     let g = direct.geometry();
-    let input = flex(x)?;
-    if input.dtype() != DType::F32 || c_in != g.c_in {
+    if c_in != g.c_in {
         return None;
     }
-    let input = if input.layout().contiguous_offsets().is_some() { input } else { input.to_contiguous() };
+    let input = contiguous_f32(x)?;
     let [oh, ow] = g.out_size([height, width]);
     let mut output = FlexTensor::empty(Shape::new([batch, oh, ow, g.c_out]), DType::F32);
     direct.forward(input.as_slice()?, batch, [height, width], output.storage_mut(), relu).ok()?;
@@ -137,7 +119,7 @@ impl PackedUpsample2d {
                 }
             }
         }
-        let bias = bias(&conv.bias)?.map(|b| b.repeat(kh * kw));
+        let bias = bias_values(&conv.bias)?.map(|b| b.repeat(kh * kw));
         let geometry = Conv2dGeometry {
             c_in,
             c_out: outputs,
@@ -186,11 +168,10 @@ impl PackedMaxPool2d {
     pub fn forward<B: Backend>(&self, x: &Tensor<B, 4>) -> Option<Tensor<B, 4>> {
         let [batch, height, width, c] = x.dims();
         let [wh, ww] = self.window;
-        let input = flex(x)?;
-        if input.dtype() != DType::F32 || wh == 0 || ww == 0 {
+        if wh == 0 || ww == 0 {
             return None;
         }
-        let input = if input.layout().contiguous_offsets().is_some() { input } else { input.to_contiguous() };
+        let input = contiguous_f32(x)?;
         let x: &[f32] = input.as_slice()?;
         let (oh, ow) = (height / wh, width / ww);
         let mut output = FlexTensor::empty(Shape::new([batch, oh, ow, c]), DType::F32);

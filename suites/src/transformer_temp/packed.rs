@@ -16,7 +16,7 @@ use burn_flex::FlexTensor;
 use wattbench_kernels::attention_cpu::{self_attention, AttentionShape};
 
 use super::model::PatchTst;
-use crate::layers::flex_access::{flex, tensor};
+use crate::layers::flex_access::{contiguous_f32, flex, tensor};
 use crate::tensor_workload::{Net, Packed};
 
 /// One encoder layer, its attention projections fused.
@@ -79,11 +79,7 @@ impl<B: Backend> PackedEncoderLayer<B> {
 
 /// The attention kernel on `qkv`'s flex buffer: `[rows, width]` out.
 fn attention<B: Backend>(shape: AttentionShape, qkv: &Tensor<B, 2>) -> Option<Tensor<B, 2>> {
-    let qkv = flex(qkv)?;
-    if qkv.dtype() != DType::F32 {
-        return None;
-    }
-    let qkv = if qkv.layout().contiguous_offsets().is_some() { qkv } else { qkv.to_contiguous() };
+    let qkv = contiguous_f32(qkv)?;
     let mut out = FlexTensor::empty(Shape::new([shape.sequences * shape.tokens, shape.width]), DType::F32);
     self_attention(shape, qkv.as_slice()?, out.storage_mut()).ok()?;
     tensor(out)
